@@ -1,0 +1,101 @@
+import { Part, Sym, splitSym } from './value';
+
+/**
+ * `ArnLike` matching of a SourceArn pattern against an expected invocation ARN, both symbolic.
+ *
+ * semantics.md §6.3 [K-IAM-OPS]: case-sensitive, each of the six colon-delimited components is
+ * matched separately, `*` matches any run (including `/` and the empty string) and `?` exactly one
+ * character. Atoms match an identical atom or a `*`; pseudo parameters in the region and account
+ * components are treated as matching a literal (we cannot know the deploy environment).
+ */
+export function arnLike(pattern: Sym, value: Sym): boolean {
+  const p = arnComponents(pattern);
+  const v = arnComponents(value);
+  if (p.length !== 6 || v.length !== 6) return false;
+  for (let i = 0; i < 6; i++) {
+    if (i === 3 || i === 4) {
+      if (hasPseudo(p[i]) || hasPseudo(v[i])) continue;
+    }
+    if (!globMatch(p[i], v[i])) return false;
+  }
+  return true;
+}
+
+/** Splits on the first five literal colons (the resource part keeps its own colons). */
+export function arnComponents(s: Sym): Sym[] {
+  return splitSym(s, ':', 6);
+}
+
+function hasPseudo(s: Sym): boolean {
+  return s.some((p) => typeof p !== 'string' && p.kind === 'pseudo');
+}
+
+type Tok = { readonly c: string } | { readonly atom: string } | { readonly star: true } | { readonly one: true };
+
+function patternTokens(s: Sym): Tok[] {
+  const out: Tok[] = [];
+  for (const p of s) {
+    if (typeof p !== 'string') {
+      out.push({ atom: p.key });
+      continue;
+    }
+    for (const ch of p) {
+      if (ch === '*') {
+        if (!(out.length && 'star' in out[out.length - 1])) out.push({ star: true });
+      } else if (ch === '?') out.push({ one: true });
+      else out.push({ c: ch });
+    }
+  }
+  return out;
+}
+
+function valueTokens(s: Sym): Tok[] {
+  const out: Tok[] = [];
+  for (const p of s as Part[]) {
+    if (typeof p !== 'string') out.push({ atom: p.key });
+    else for (const ch of p) out.push({ c: ch });
+  }
+  return out;
+}
+
+/** Glob over tokens; linear-space DP. */
+export function globMatch(pattern: Sym, value: Sym): boolean {
+  const pt = patternTokens(pattern);
+  const vt = valueTokens(value);
+  // Fast path: no wildcards.
+  if (!pt.some((t) => 'star' in t || 'one' in t)) {
+    if (pt.length !== vt.length) return false;
+    return pt.every((t, i) => same(t, vt[i]));
+  }
+  let prev = new Array<boolean>(vt.length + 1).fill(false);
+  prev[0] = true;
+  for (const t of pt) {
+    const cur = new Array<boolean>(vt.length + 1).fill(false);
+    if ('star' in t) {
+      let any = false;
+      for (let j = 0; j <= vt.length; j++) {
+        any = any || prev[j];
+        cur[j] = any;
+      }
+    } else {
+      for (let j = 1; j <= vt.length; j++) {
+        if (!prev[j - 1]) continue;
+        const v = vt[j - 1];
+        cur[j] = 'one' in t ? 'c' in v : same(t, v);
+      }
+    }
+    prev = cur;
+  }
+  return prev[vt.length];
+}
+
+function same(a: Tok, b: Tok): boolean {
+  if ('c' in a && 'c' in b) return a.c === b.c;
+  if ('atom' in a && 'atom' in b) return a.atom === b.atom;
+  return false;
+}
+
+/** True when a literal part of the component contains a wildcard. */
+export function hasWildcard(s: Sym): boolean {
+  return s.some((p) => typeof p === 'string' && /[*?]/.test(p));
+}

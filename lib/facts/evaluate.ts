@@ -1,0 +1,275 @@
+import { CROSS_STACK_REF, CfnResourceJson, StackTemplate } from './template';
+import {
+  Sym, joinSym, literalOf, opaqueAtom, pseudoAtom, resAtom, splitSym, sym,
+} from './value';
+
+const MAX_DEPTH = 40;
+
+/** A value that is a list once evaluated (Fn::Split, literal arrays, …). */
+type ListValue = Sym[];
+
+/**
+ * Evaluates CloudFormation intrinsics into symbolic strings, across every stack of the analysis.
+ *
+ * Identity rules (semantics.md §6.6, architecture "The hard part: values"):
+ * - `Ref`/`Fn::GetAtt` of a resource become resource atoms, except where the attribute is itself a
+ *   function of other values we know: a Lambda function's `Arn` is expanded to
+ *   `arn:${Partition}:lambda:${Region}:${Account}:function:${Ref F}`, an alias's `Ref` to
+ *   `<function>:<name>`, a version's `Ref` to `<function ARN>:<version atom>`, a stage's `Ref` to its
+ *   `StageName`. That makes every way of naming a function reduce to the same form.
+ * - `Fn::ImportValue` follows the export to the exporting stack; nested-stack parameters and
+ *   outputs are followed to the parent/child stack.
+ * - Anything else becomes an opaque atom; unresolvable ones are marked so rules can say
+ *   `Unverifiable` instead of guessing.
+ */
+export class Evaluator {
+  private readonly stacks = new Map<string, StackTemplate>();
+  private readonly exports = new Map<string, { stack: string; value: any }>();
+  private readonly children = new Map<string, string>();
+  private readonly cache = new Map<string, WeakMap<object, Sym>>();
+
+  constructor(stacks: readonly StackTemplate[]) {
+    for (const s of stacks) this.stacks.set(s.key, s);
+    for (const s of stacks) {
+      for (const out of Object.values(s.template.Outputs ?? {})) {
+        const name = out?.Export?.Name;
+        if (name === undefined) continue;
+        const lit = literalOf(this.str(name, s.key));
+        if (lit !== undefined) this.exports.set(lit, { stack: s.key, value: out.Value });
+      }
+      if (s.parent) this.children.set(`${s.parent.stackKey}|${s.parent.logicalId}`, s.key);
+    }
+  }
+
+  stack(key: string): StackTemplate | undefined {
+    return this.stacks.get(key);
+  }
+
+  resource(stack: string, logicalId: string): CfnResourceJson | undefined {
+    return this.stacks.get(stack)?.template.Resources?.[logicalId];
+  }
+
+  /** Evaluates a string-valued expression. */
+  str(expr: any, stack: string, depth = 0): Sym {
+    if (expr !== null && typeof expr === 'object' && !Array.isArray(expr)) {
+      let byStack = this.cache.get(stack);
+      if (!byStack) this.cache.set(stack, (byStack = new WeakMap()));
+      const hit = byStack.get(expr);
+      if (hit) return hit;
+      const v = this.strUncached(expr, stack, depth);
+      byStack.set(expr, v);
+      return v;
+    }
+    return this.strUncached(expr, stack, depth);
+  }
+
+  private strUncached(expr: any, stack: string, depth: number): Sym {
+    if (depth > MAX_DEPTH) return [opaqueAtom('depth', 'a reference cycle', true)];
+    if (expr === undefined || expr === null) return [];
+    if (typeof expr === 'string') return expr === '' ? [] : [expr];
+    if (typeof expr === 'number' || typeof expr === 'boolean') return [String(expr)];
+    if (Array.isArray(expr)) return [opaqueAtom('list', 'a list where a string was expected', true)];
+    const keys = Object.keys(expr);
+    if (keys.length !== 1) return [opaqueAtom('object', 'an object where a string was expected', true)];
+    const fn = keys[0];
+    const arg = expr[fn];
+    const d = depth + 1;
+    switch (fn) {
+      case 'Ref':
+        return this.ref(String(arg), stack, d);
+      case 'Fn::GetAtt': {
+        const [id, ...attr] = Array.isArray(arg) ? [arg[0], String(arg[1])] : String(arg).split('.');
+        const attrName = Array.isArray(arg) ? attr[0] : attr.join('.');
+        return this.getAtt(String(id), typeof attrName === 'string' ? attrName : literalOf(this.str(attrName, stack, d)) ?? '', stack, d);
+      }
+      case CROSS_STACK_REF: {
+        const [otherStack, id, attr] = arg as string[];
+        return attr === 'Ref' ? this.ref(id, otherStack, d) : this.getAtt(id, attr, otherStack, d);
+      }
+      case 'Fn::Join': {
+        if (!Array.isArray(arg) || arg.length !== 2) return [opaqueAtom('join', 'a malformed Fn::Join', true)];
+        const list = this.list(arg[1], stack, d);
+        if (!list) return [opaqueAtom('join', 'an Fn::Join over an unknown list', true)];
+        return joinSym(list, String(arg[0]));
+      }
+      case 'Fn::Sub':
+        return this.sub(arg, stack, d);
+      case 'Fn::Select': {
+        if (!Array.isArray(arg) || arg.length !== 2) return [opaqueAtom('select', 'a malformed Fn::Select', true)];
+        const idx = Number(literalOf(this.str(arg[0], stack, d)));
+        const list = this.list(arg[1], stack, d);
+        if (!list || !Number.isInteger(idx) || idx < 0 || idx >= list.length) {
+          return [opaqueAtom(`select:${JSON.stringify(expr)}`, 'an Fn::Select we cannot evaluate', true)];
+        }
+        return list[idx];
+      }
+      case 'Fn::ImportValue': {
+        const name = literalOf(this.str(arg, stack, d));
+        const exp = name !== undefined ? this.exports.get(name) : undefined;
+        if (!exp) return [opaqueAtom(`import:${name ?? JSON.stringify(arg)}`, `Fn::ImportValue ${name ?? '(computed name)'}`, true)];
+        return this.str(exp.value, exp.stack, d);
+      }
+      case 'Fn::FindInMap': {
+        const [m, k1, k2] = (arg as any[]).map((a) => literalOf(this.str(a, stack, d)));
+        const v = m !== undefined && k1 !== undefined && k2 !== undefined
+          ? this.stacks.get(stack)?.template.Mappings?.[m]?.[k1]?.[k2] : undefined;
+        if (v === undefined) return [opaqueAtom(`map:${JSON.stringify(arg)}`, 'an Fn::FindInMap we cannot evaluate', true)];
+        return this.str(v, stack, d);
+      }
+      case 'Fn::If': {
+        // Both branches may deploy; only a value both agree on is known.
+        const [, a, b] = arg as any[];
+        const sa = this.str(a, stack, d);
+        const sb = this.str(b, stack, d);
+        if (JSON.stringify(sa) === JSON.stringify(sb)) return sa;
+        return [opaqueAtom(`if:${JSON.stringify(arg)}`, 'an Fn::If whose branches differ', true)];
+      }
+      default:
+        return [opaqueAtom(`${fn}:${JSON.stringify(arg)}`, `an unsupported ${fn}`, true)];
+    }
+  }
+
+  /** Evaluates a list-valued expression; undefined when it is not statically a list. */
+  list(expr: any, stack: string, depth = 0): ListValue | undefined {
+    if (Array.isArray(expr)) return expr.map((e) => this.str(e, stack, depth + 1));
+    if (expr && typeof expr === 'object') {
+      if ('Fn::Split' in expr) {
+        const [delim, source] = expr['Fn::Split'];
+        return splitSym(this.str(source, stack, depth + 1), String(delim));
+      }
+      if ('Fn::If' in expr) {
+        const [, a, b] = expr['Fn::If'];
+        const la = this.list(a, stack, depth + 1);
+        const lb = this.list(b, stack, depth + 1);
+        if (la && lb && JSON.stringify(la) === JSON.stringify(lb)) return la;
+      }
+    }
+    return undefined;
+  }
+
+  /** A list of strings where each element may be a string or a list-producing intrinsic. */
+  strings(expr: any, stack: string): Sym[] {
+    if (expr === undefined || expr === null) return [];
+    if (Array.isArray(expr)) return expr.map((e) => this.str(e, stack));
+    return this.list(expr, stack) ?? [this.str(expr, stack)];
+  }
+
+  private sub(arg: any, stack: string, depth: number): Sym {
+    const [tpl, vars] = typeof arg === 'string' ? [arg, {}] : Array.isArray(arg) ? [arg[0], arg[1] ?? {}] : [undefined, {}];
+    if (typeof tpl !== 'string') return [opaqueAtom('sub', 'a malformed Fn::Sub', true)];
+    const parts: Sym[] = [];
+    const re = /\$\{([^}]*)\}/g;
+    let last = 0;
+    for (let m = re.exec(tpl); m; m = re.exec(tpl)) {
+      parts.push([tpl.slice(last, m.index)]);
+      last = m.index + m[0].length;
+      const name = m[1].trim();
+      if (name.startsWith('!')) {
+        parts.push([`\${${name.slice(1)}}`]);
+      } else if (Object.prototype.hasOwnProperty.call(vars, name)) {
+        parts.push(this.str(vars[name], stack, depth));
+      } else if (name.startsWith('AWS::') || this.isNameInTemplate(name, stack)) {
+        parts.push(this.ref(name, stack, depth));
+      } else if (name.includes('.') && this.resource(stack, name.split('.')[0])) {
+        const [id, ...attr] = name.split('.');
+        parts.push(this.getAtt(id, attr.join('.'), stack, depth));
+      } else {
+        // Not a template name (e.g. an unescaped ${stageVariables.x}): keep the text.
+        parts.push([m[0]]);
+      }
+    }
+    parts.push([tpl.slice(last)]);
+    return sym(...parts);
+  }
+
+  private isNameInTemplate(name: string, stack: string): boolean {
+    const t = this.stacks.get(stack)?.template;
+    return !!(t?.Resources?.[name] || t?.Parameters?.[name] !== undefined);
+  }
+
+  private ref(name: string, stack: string, depth: number): Sym {
+    const s = this.stacks.get(stack);
+    if (name.startsWith('AWS::')) return this.pseudo(name, s);
+    const res = s?.template.Resources?.[name];
+    if (res) return this.resourceRef(stack, name, res, depth);
+    if (s?.template.Parameters?.[name] !== undefined) {
+      // A nested stack parameter is whatever the parent passes in.
+      if (s.parent) {
+        const parentRes = this.resource(s.parent.stackKey, s.parent.logicalId);
+        const passed = parentRes?.Properties?.Parameters?.[name];
+        if (passed !== undefined) return this.str(passed, s.parent.stackKey, depth);
+      }
+      return [opaqueAtom(`param:${stack}|${name}`, `parameter ${name}`)];
+    }
+    return [opaqueAtom(`ref:${stack}|${name}`, `Ref ${name} (not found in the template)`, true)];
+  }
+
+  private pseudo(name: string, s: StackTemplate | undefined): Sym {
+    switch (name) {
+      case 'AWS::Region':
+        return s?.region ? [s.region] : [pseudoAtom(name)];
+      case 'AWS::AccountId':
+        return s?.account ? [s.account] : [pseudoAtom(name)];
+      case 'AWS::Partition':
+        if (s?.region) return [s.region.startsWith('cn-') ? 'aws-cn' : s.region.includes('-gov-') ? 'aws-us-gov' : 'aws'];
+        return [pseudoAtom(name)];
+      case 'AWS::URLSuffix':
+        return s?.region && !s.region.startsWith('cn-') ? ['amazonaws.com'] : [pseudoAtom(name)];
+      default:
+        return [pseudoAtom(`${name}@${s?.key ?? ''}`)];
+    }
+  }
+
+  private resourceRef(stack: string, id: string, res: CfnResourceJson, depth: number): Sym {
+    const p = res.Properties ?? {};
+    switch (res.Type) {
+      case 'AWS::Lambda::Alias':
+        // Ref of an alias is its ARN: <function ARN>:<alias name> [K-CDK-ALIAS].
+        return sym(this.functionArn(p.FunctionName, stack, depth), ':', this.str(p.Name, stack, depth));
+      case 'AWS::Lambda::Version':
+        return sym(this.functionArn(p.FunctionName, stack, depth), ':', resAtom(stack, id, 'Version'));
+      case 'AWS::ApiGateway::Stage':
+      case 'AWS::ApiGatewayV2::Stage':
+        // Ref of a stage is its name [K-CDK-STAGE].
+        if (p.StageName !== undefined) return this.str(p.StageName, stack, depth);
+        return [resAtom(stack, id, 'Ref')];
+      default:
+        return [resAtom(stack, id, 'Ref')];
+    }
+  }
+
+  private getAtt(id: string, attr: string, stack: string, depth: number): Sym {
+    const res = this.resource(stack, id);
+    if (!res) return [opaqueAtom(`getatt:${stack}|${id}.${attr}`, `Fn::GetAtt ${id}.${attr} (not found in the template)`, true)];
+    if (res.Type === 'AWS::Lambda::Function' && attr === 'Arn') {
+      return this.functionArn({ Ref: id }, stack, depth);
+    }
+    if (res.Type === 'AWS::Lambda::Version' && attr === 'Version') return [resAtom(stack, id, 'Version')];
+    if (res.Type === 'AWS::Lambda::Alias' && (attr === 'AliasArn' || attr === 'Arn')) return this.resourceRef(stack, id, res, depth);
+    if ((res.Type === 'AWS::ApiGatewayV2::Api' && attr === 'ApiId') || (res.Type === 'AWS::ApiGateway::RestApi' && attr === 'RestApiId')) {
+      return [resAtom(stack, id, 'Ref')];
+    }
+    if (res.Type === 'AWS::CloudFormation::Stack' && attr.startsWith('Outputs.')) {
+      const child = this.children.get(`${stack}|${id}`);
+      const out = child ? this.stacks.get(child)?.template.Outputs?.[attr.slice('Outputs.'.length)] : undefined;
+      if (child && out) return this.str(out.Value, child, depth);
+      return [opaqueAtom(`nested:${stack}|${id}.${attr}`, `nested stack output ${id}.${attr}`, true)];
+    }
+    return [resAtom(stack, id, attr)];
+  }
+
+  /** The full ARN of a function named by any accepted form (name, ARN, Ref, GetAtt). */
+  functionArn(nameExpr: any, stack: string, depth: number): Sym {
+    const v = this.str(nameExpr, stack, depth + 1);
+    if (v.length === 1 && typeof v[0] !== 'string' && v[0].kind === 'res') {
+      const target = this.resource(v[0].stack, v[0].logicalId);
+      if (target?.Type === 'AWS::Lambda::Function' && v[0].attr === 'Ref') {
+        const home = v[0].stack;
+        const s = this.stacks.get(home);
+        return sym('arn:', this.pseudo('AWS::Partition', s), ':lambda:', this.pseudo('AWS::Region', s), ':',
+          this.pseudo('AWS::AccountId', s), ':function:', v[0]);
+      }
+    }
+    return v;
+  }
+}

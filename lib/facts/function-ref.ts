@@ -1,0 +1,139 @@
+import { Evaluator } from './evaluate';
+import { Sym, isAtom, literalOf, renderSym, splitSym, sym, symIncludes, symKey, unresolvedPart } from './value';
+
+/**
+ * A normalised function reference: (base function, qualifier), semantics.md §6.5-§6.6.
+ * `arn`, `name`, `account:function:name`, `Ref F`, `GetAtt F.Arn`, `Ref Alias`, `Ref Version` all
+ * reduce to this; the qualifier (alias or version) is part of the identity because each has its own
+ * resource policy.
+ */
+export interface FunctionRef {
+  /** Identity of the base function (a resource of the app, or a physical name). */
+  readonly fnKey: string;
+  /** Identity of the qualifier: '' when unqualified. */
+  readonly qualifierKey: string;
+  /** Readable function name for messages (logical id or physical name). */
+  readonly fnLabel: string;
+  /** Readable qualifier ('' when unqualified). */
+  readonly qualifierLabel: string;
+  /** The Lambda function resource when it is defined in the analysed templates. */
+  readonly definedIn?: { readonly stack: string; readonly logicalId: string };
+  /** Account segment of the ARN, when the reference was a full or partial ARN. */
+  readonly account?: Sym;
+  /** Region segment of the ARN, when the reference was a full ARN. */
+  readonly region?: Sym;
+  /** The value as written (for messages and fixes). */
+  readonly value: Sym;
+}
+
+export type FunctionRefResult =
+  | { readonly ok: true; readonly ref: FunctionRef }
+  | { readonly ok: false; readonly reason: string };
+
+/** Index of functions defined with a literal physical name, to match references by name. */
+export type PhysicalNames = ReadonlyMap<string, { stack: string; logicalId: string }>;
+
+export function refKey(r: FunctionRef): string {
+  return `${r.fnKey}#${r.qualifierKey}`;
+}
+
+export function refLabel(r: FunctionRef): string {
+  return r.qualifierLabel ? `${r.fnLabel}:${r.qualifierLabel}` : r.fnLabel;
+}
+
+/** Parses any accepted `FunctionName` / function ARN form (semantics.md §6.6). */
+export function parseFunctionRef(value: Sym, ev: Evaluator, names: PhysicalNames): FunctionRefResult {
+  const bad = unresolvedPart(value);
+  if (bad) return { ok: false, reason: `the function reference uses ${bad.reason}` };
+  if (symIncludes(value, '${stageVariables.')) {
+    return { ok: false, reason: 'the function reference uses a stage variable that is not substituted' };
+  }
+  const seg = splitSym(value, ':');
+  let account: Sym | undefined;
+  let region: Sym | undefined;
+  let rest: Sym[];
+  if (literalOf(seg[0]) === 'arn') {
+    if (seg.length < 7 || literalOf(seg[2]) !== 'lambda' || literalOf(seg[5]) !== 'function') {
+      return { ok: false, reason: `'${renderSym(value)}' is not a Lambda function ARN` };
+    }
+    region = seg[3];
+    account = seg[4];
+    rest = seg.slice(6);
+  } else if (seg.length >= 3 && literalOf(seg[1]) === 'function') {
+    account = seg[0];
+    rest = seg.slice(2);
+  } else {
+    rest = seg;
+  }
+  if (rest.length < 1 || rest.length > 2 || rest[0].length === 0) {
+    return { ok: false, reason: `'${renderSym(value)}' is not a function name or ARN` };
+  }
+  const [nameSym, qualSym] = rest;
+  const fn = identify(nameSym, ev, names);
+  const qualifierKey = qualSym ? qualifierIdentity(qualSym) : '';
+  return {
+    ok: true,
+    ref: {
+      fnKey: fn.key,
+      fnLabel: fn.label,
+      definedIn: fn.definedIn,
+      qualifierKey,
+      qualifierLabel: qualSym ? renderSym(qualSym) : '',
+      account,
+      region,
+      value,
+    },
+  };
+}
+
+function identify(name: Sym, ev: Evaluator, names: PhysicalNames) {
+  if (name.length === 1 && isAtom(name[0]) && name[0].kind === 'res') {
+    const a = name[0];
+    const res = ev.resource(a.stack, a.logicalId);
+    if (res?.Type === 'AWS::Lambda::Function' && a.attr === 'Ref') {
+      return { key: `res:${a.stack}|${a.logicalId}`, label: a.logicalId, definedIn: { stack: a.stack, logicalId: a.logicalId } };
+    }
+  }
+  const lit = literalOf(name);
+  if (lit !== undefined) {
+    const hit = names.get(lit);
+    if (hit) return { key: `res:${hit.stack}|${hit.logicalId}`, label: hit.logicalId, definedIn: hit };
+    return { key: `name:${lit}`, label: lit, definedIn: undefined };
+  }
+  return { key: `sym:${symKey(name)}`, label: renderSym(name), definedIn: undefined };
+}
+
+function qualifierIdentity(q: Sym): string {
+  const lit = literalOf(q);
+  return lit !== undefined ? lit : symKey(q);
+}
+
+/** Strips `arn…:lambda:path/<date>/functions/` and `/invocations` from an integration URI. */
+export function functionFromUri(uri: Sym): { fn: Sym; streaming: boolean } | undefined {
+  const flat = uri;
+  // Find the literal marker; the function ARN follows it.
+  for (let i = 0; i < flat.length; i++) {
+    const p = flat[i];
+    if (typeof p !== 'string') continue;
+    const at = p.indexOf(':lambda:path/');
+    if (at < 0) continue;
+    const fnAt = p.indexOf('/functions/', at);
+    if (fnAt < 0) continue;
+    const tail = sym(p.slice(fnAt + '/functions/'.length), ...flat.slice(i + 1));
+    const last = tail[tail.length - 1];
+    if (typeof last !== 'string') return undefined;
+    for (const suffix of ['/response-streaming-invocations', '/invocations']) {
+      if (last.endsWith(suffix)) {
+        return { fn: sym(...tail.slice(0, -1), last.slice(0, -suffix.length)), streaming: suffix.startsWith('/response') };
+      }
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/** True when a value is a Lambda function ARN (HTTP API integrations take it bare). */
+export function looksLikeFunctionArn(v: Sym): boolean {
+  const seg = splitSym(v, ':');
+  return literalOf(seg[0]) === 'arn' && literalOf(seg[2]) === 'lambda' && literalOf(seg[5]) === 'function';
+}

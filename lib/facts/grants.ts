@@ -1,0 +1,141 @@
+import type { Facts } from './build';
+import { Evaluator } from './evaluate';
+import { PhysicalNames, parseFunctionRef } from './function-ref';
+import { Grant, Principal, Site } from './model';
+import { Sym, literalOf, renderSym } from './value';
+
+const APIGW = 'apigateway.amazonaws.com';
+
+/** Statements of `AWS::Lambda::Permission` and `AWS::Lambda::ResourcePolicy` resources (§6.1-§6.9). */
+export function extractGrants(facts: Facts, ev: Evaluator, names: PhysicalNames): Grant[] {
+  const out: Grant[] = [];
+  for (const { stack, id, r } of facts.resources('AWS::Lambda::Permission')) {
+    const p = r.Properties ?? {};
+    const site: Site = { stack, logicalId: id, resourceType: r.Type };
+    const target = parseFunctionRef(ev.str(p.FunctionName, stack), ev, names);
+    const principalText = renderSym(ev.str(p.Principal, stack));
+    const actionText = renderSym(ev.str(p.Action, stack));
+    const blockers: string[] = [];
+    // Conditions API Gateway's call never satisfies (§6.4).
+    if (p.FunctionUrlAuthType !== undefined) blockers.push('FunctionUrlAuthType (function URLs only)');
+    if (p.InvokedViaFunctionUrl !== undefined && literalOf(ev.str(p.InvokedViaFunctionUrl, stack)) !== 'false') {
+      blockers.push('InvokedViaFunctionUrl (function URLs only)');
+    }
+    if (p.EventSourceToken !== undefined) blockers.push('EventSourceToken (never supplied by API Gateway)');
+    if (p.PrincipalOrgID !== undefined) blockers.push('PrincipalOrgID (service calls carry no organization)');
+    out.push({
+      site,
+      source: 'permission',
+      effect: 'Allow',
+      principal: classifyPrincipal(principalText),
+      principalText,
+      invokes: actionInvokes(actionText),
+      actionText,
+      ref: target.ok ? target.ref : undefined,
+      refProblem: target.ok ? undefined : target.reason,
+      sourceArns: p.SourceArn === undefined ? undefined : [ev.str(p.SourceArn, stack)],
+      sourceAccount: p.SourceAccount === undefined ? undefined : ev.str(p.SourceAccount, stack),
+      blockers,
+      orgScoped: p.PrincipalOrgID !== undefined,
+    });
+  }
+  for (const { stack, id, r } of facts.resources('AWS::Lambda::ResourcePolicy')) {
+    const p = r.Properties ?? {};
+    const site: Site = { stack, logicalId: id, resourceType: r.Type };
+    const target = parseFunctionRef(ev.str(p.ResourceArn, stack), ev, names);
+    for (const [i, st] of statements(p.PolicyDocument, ev, stack).entries()) {
+      out.push(policyStatementGrant(st, { ...site, propertyPath: `PolicyDocument.Statement.${i}` }, target, ev, stack));
+    }
+  }
+  return out;
+}
+
+function statements(doc: any, ev: Evaluator, stack: string): any[] {
+  let d = doc;
+  if (typeof d === 'string' || (d && typeof d === 'object' && ('Fn::Sub' in d || 'Fn::Join' in d))) {
+    const lit = literalOf(ev.str(d, stack));
+    try {
+      d = lit !== undefined ? JSON.parse(lit) : undefined;
+    } catch {
+      d = undefined;
+    }
+  }
+  const st = d?.Statement;
+  if (Array.isArray(st)) return st;
+  return st && typeof st === 'object' ? [st] : [];
+}
+
+function policyStatementGrant(st: any, site: Site, target: ReturnType<typeof parseFunctionRef>, ev: Evaluator, stack: string): Grant {
+  const effect = st?.Effect === 'Deny' ? 'Deny' : 'Allow';
+  const { principal, text } = statementPrincipal(st, ev, stack);
+  const actions = ev.strings(st?.Action ?? st?.NotAction, stack).map(renderSym);
+  const matches = actions.some(actionInvokes);
+  const invokes = st?.NotAction !== undefined ? !matches : matches;
+  const sourceArns: Sym[] = [];
+  let sourceAccount: Sym | undefined;
+  const blockers: string[] = [];
+  let orgScoped = false;
+  for (const [op, byKey] of Object.entries<any>(st?.Condition ?? {})) {
+    for (const [key, value] of Object.entries<any>(byKey ?? {})) {
+      const k = key.toLowerCase();
+      const baseOp = op.replace(/IfExists$/, '');
+      if (k === 'aws:sourcearn' && ['ArnLike', 'ArnEquals', 'StringLike', 'StringEquals'].includes(baseOp)) {
+        sourceArns.push(...ev.strings(value, stack));
+      } else if (k === 'aws:sourceaccount' && ['StringEquals', 'StringLike'].includes(baseOp)) {
+        sourceAccount = ev.strings(value, stack)[0];
+      } else {
+        if (k === 'aws:principalorgid') orgScoped = true;
+        blockers.push(`Condition ${op} ${key}`);
+      }
+    }
+  }
+  return {
+    site,
+    source: 'resource-policy',
+    effect,
+    principal,
+    principalText: text,
+    invokes,
+    actionText: actions.join(', '),
+    ref: target.ok ? target.ref : undefined,
+    refProblem: target.ok ? undefined : target.reason,
+    sourceArns: sourceArns.length ? sourceArns : undefined,
+    sourceAccount,
+    blockers,
+    orgScoped,
+  };
+}
+
+function statementPrincipal(st: any, ev: Evaluator, stack: string): { principal: Principal; text: string } {
+  if (st?.NotPrincipal !== undefined) {
+    const listed = principalValues(st.NotPrincipal, ev, stack);
+    return { principal: listed.includes(APIGW) ? 'other' : 'any', text: `NotPrincipal ${listed.join(', ')}` };
+  }
+  const values = principalValues(st?.Principal, ev, stack);
+  if (values.includes('*')) return { principal: 'any', text: '*' };
+  if (values.some((v) => classifyPrincipal(v) === 'apigateway')) return { principal: 'apigateway', text: APIGW };
+  return { principal: 'other', text: values.join(', ') };
+}
+
+function principalValues(p: any, ev: Evaluator, stack: string): string[] {
+  if (p === undefined) return [];
+  if (typeof p === 'string') return [p];
+  if (p && typeof p === 'object' && !Array.isArray(p) && !Object.keys(p).some((k) => k.startsWith('Fn::') || k === 'Ref')) {
+    return Object.values(p).flatMap((v) => ev.strings(v, stack).map(renderSym));
+  }
+  return ev.strings(p, stack).map(renderSym);
+}
+
+export function classifyPrincipal(text: string): Principal {
+  if (text === '*') return 'any';
+  if (text === APIGW || /^apigateway\.amazonaws\.com(\.cn)?$/.test(text) || text === 'apigateway.${AWS::URLSuffix}') return 'apigateway';
+  return 'other';
+}
+
+/** Actions that grant invocation: lambda:InvokeFunction, lambda:*, *, lambda:Invoke* (case-insensitive, §6.7). */
+export function actionInvokes(action: string): boolean {
+  const a = action.toLowerCase();
+  if (a === 'lambda:invokefunctionurl') return false;
+  const re = new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return re.test('lambda:invokefunction');
+}

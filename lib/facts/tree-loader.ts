@@ -1,0 +1,118 @@
+import {
+  CfnElement, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack,
+  Token, Tokenization,
+} from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { CROSS_STACK_REF, StackTemplate } from './template';
+
+/** The analysable view of a construct tree, with a way back from (stack, logical id) to constructs. */
+export interface TreeSnapshot {
+  readonly stacks: StackTemplate[];
+  /** `${stackKey}|${logicalId}` → the L1 element. */
+  readonly elements: ReadonlyMap<string, CfnElement>;
+  readonly stackObjects: ReadonlyMap<string, Stack>;
+}
+
+export function elementKey(stackKey: string, logicalId: string): string {
+  return `${stackKey}|${logicalId}`;
+}
+
+/** The key of a stack in an analysis: its construct path (unique in an app, and what cdk.out reports). */
+export function stackKeyOf(stack: Stack): string {
+  return stack.node.path;
+}
+
+/**
+ * Renders every stack of the tree to CloudFormation as synthesis would, so that property overrides
+ * and escape hatches are seen as deployed. Cross-stack references, which are only turned into
+ * Exports/ImportValue after Aspects run, are rendered as `Fn::X-StackRef` markers that keep the
+ * producing stack in the identity (logical ids repeat across stacks).
+ */
+export function loadConstructTree(root: IConstruct): TreeSnapshot {
+  const stacks: StackTemplate[] = [];
+  const elements = new Map<string, CfnElement>();
+  const stackObjects = new Map<string, Stack>();
+  for (const stack of findStacks(root)) {
+    const key = stackKeyOf(stack);
+    stackObjects.set(key, stack);
+    const template: Record<string, any> = {};
+    const constructPaths = new Map<string, string>();
+    const resolver = new StackAwareResolver(stack);
+    for (const el of ownElements(stack)) {
+      const fragment = (el as any)._toCloudFormation();
+      const resolved = Tokenization.resolve(fragment, { scope: stack, resolver, preparing: false });
+      for (const [section, entries] of Object.entries<any>(resolved ?? {})) {
+        if (!entries || typeof entries !== 'object') continue;
+        template[section] = { ...(template[section] ?? {}), ...entries };
+        for (const logicalId of Object.keys(entries)) {
+          constructPaths.set(logicalId, el.node.path);
+          elements.set(elementKey(key, logicalId), el);
+        }
+      }
+    }
+    const parentStack = stack.nestedStackParent;
+    const parentResource = (stack as any).nestedStackResource as CfnElement | undefined;
+    stacks.push({
+      key,
+      displayName: key,
+      template,
+      account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      parent: parentStack && parentResource
+        ? { stackKey: stackKeyOf(parentStack), logicalId: parentStack.resolve(parentResource.logicalId) }
+        : undefined,
+      constructPaths,
+    });
+  }
+  return { stacks, elements, stackObjects };
+}
+
+function findStacks(root: IConstruct): Stack[] {
+  return root.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+}
+
+/** CfnElements that belong to this stack (not to a nested or child stack). */
+function ownElements(stack: Stack): CfnElement[] {
+  const out: CfnElement[] = [];
+  const visit = (c: IConstruct) => {
+    if (CfnElement.isCfnElement(c)) out.push(c);
+    for (const child of c.node.children) {
+      if (Stack.isStack(child)) continue;
+      visit(child);
+    }
+  };
+  visit(stack);
+  return out;
+}
+
+class StackAwareResolver extends DefaultTokenResolver {
+  constructor(private readonly consumer: Stack) {
+    super(new JoinConcat());
+  }
+
+  public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
+    if (Reference.isReference(t) && CfnElement.isCfnElement(t.target)) {
+      const producer = Stack.of(t.target);
+      if (producer !== this.consumer) {
+        const logicalId = producer.resolve((t.target as CfnElement).logicalId);
+        return { [CROSS_STACK_REF]: [stackKeyOf(producer), logicalId, t.displayName] };
+      }
+    }
+    return super.resolveToken(t, context, postProcessor);
+  }
+}
+
+/** Joins string fragments with tokens the way CloudFormation would: Fn::Join with an empty delimiter. */
+class JoinConcat implements IFragmentConcatenator {
+  public join(left: any, right: any): any {
+    if (typeof left === 'string' && typeof right === 'string') return left + right;
+    const parts = [...joinParts(left), ...joinParts(right)];
+    return { 'Fn::Join': ['', parts] };
+  }
+}
+
+function joinParts(x: any): any[] {
+  if (x === undefined || x === '') return [];
+  if (x && typeof x === 'object' && Array.isArray(x['Fn::Join']) && x['Fn::Join'][0] === '') return x['Fn::Join'][1];
+  return [x];
+}

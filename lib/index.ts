@@ -1,0 +1,3 @@
+export { ApiGatewayLambdaPermissions, PermissionMode } from './aspect';
+export type { ApiGatewayLambdaPermissionsProps } from './aspect';
+export { RuleId, RuleSeverity } from './rule-ids';

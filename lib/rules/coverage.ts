@@ -1,0 +1,218 @@
+import { arnComponents, arnLike, globMatch, hasWildcard } from '../facts/arn-like';
+import type { Facts } from '../facts/build';
+import { FunctionRef, refKey, refLabel } from '../facts/function-ref';
+import { Grant, Invocation, InvocationPath } from '../facts/model';
+import { Sym, isAtom, literalOf, renderSym, splitSym, sym } from '../facts/value';
+
+/** The four precedence steps of rules.md plus "cannot decide". */
+export type CoverageRule = 'MissingPermission' | 'QualifierMismatch' | 'GrantMismatch' | 'SourceArnMismatch' | 'Unverifiable';
+
+/** One (invocation, invoked reference, rule) with the paths it leaves uncovered. */
+export interface CoverageIssue {
+  readonly rule: CoverageRule;
+  readonly invocation: Invocation;
+  readonly ref?: FunctionRef;
+  readonly paths: InvocationPath[];
+  /** Per-path or overall explanation (already phrased for the message). */
+  readonly details: string[];
+}
+
+const memo = new WeakMap<Facts, CoverageIssue[]>();
+
+/**
+ * Resource-policy coverage of every invocation path without credentials (rules.md precedence):
+ * computed once per analysis and shared by the four rules that report it.
+ */
+export function coverage(facts: Facts): CoverageIssue[] {
+  let result = memo.get(facts);
+  if (!result) memo.set(facts, (result = computeCoverage(facts)));
+  return result;
+}
+
+function computeCoverage(facts: Facts): CoverageIssue[] {
+  const issues: CoverageIssue[] = [];
+  for (const inv of facts.invocations) {
+    if (inv.credentials.mode !== 'none') continue;
+    const groups = new Map<string, { ref?: FunctionRef; unresolved?: string; paths: InvocationPath[] }>();
+    for (const p of inv.paths) {
+      const k = p.ref ? refKey(p.ref) : `?${p.unresolved}`;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { ref: p.ref, unresolved: p.unresolved, paths: [] }));
+      g.paths.push(p);
+    }
+    for (const g of groups.values()) {
+      if (!g.ref) {
+        issues.push({ rule: 'Unverifiable', invocation: inv, paths: g.paths, details: [g.unresolved ?? 'the invoked function cannot be resolved'] });
+        continue;
+      }
+      issues.push(...checkReference(facts, inv, g.ref, g.paths));
+    }
+  }
+  return issues;
+}
+
+function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: InvocationPath[]): CoverageIssue[] {
+  const base = { invocation: inv, ref };
+  // Lambda cannot attach a policy to $LATEST (§6.5, [K-L-ADDPERM]).
+  if (ref.qualifierKey === '$LATEST') {
+    return [{ ...base, rule: 'QualifierMismatch', paths, details: ['$LATEST cannot carry a resource policy'] }];
+  }
+  const forApiGw = (facts.grantsByFunction.get(ref.fnKey) ?? [])
+    .filter((g) => g.ref && g.effect === 'Allow' && (g.principal === 'apigateway' || g.principal === 'any') && !g.orgScoped);
+  if (forApiGw.length === 0) {
+    const external = externalReason(inv, ref);
+    if (external) return [{ ...base, rule: 'Unverifiable', paths, details: [external] }];
+    return [{ ...base, rule: 'MissingPermission', paths, details: [] }];
+  }
+  const onQualifier = forApiGw.filter((g) => g.ref!.qualifierKey === ref.qualifierKey);
+  if (onQualifier.length === 0) {
+    const others = [...new Set(forApiGw.map((g) => (g.ref!.qualifierLabel ? `'${g.ref!.qualifierLabel}'` : 'the unqualified function')))];
+    return [{ ...base, rule: 'QualifierMismatch', paths, details: [`grants exist only on ${others.join(', ')}`] }];
+  }
+  const denies = (facts.grantsByFunction.get(ref.fnKey) ?? []).filter((g) => g.effect === 'Deny' && g.ref!.qualifierKey === ref.qualifierKey
+    && g.principal !== 'other' && g.invokes && g.blockers.length === 0);
+  const usable = onQualifier.filter((g) => grantProblems(g, inv).length === 0);
+  const grantIssues: InvocationPath[] = [];
+  const grantDetails = new Set<string>();
+  const arnIssues: InvocationPath[] = [];
+  const arnDetails: string[] = [];
+  for (const p of paths) {
+    const deny = denies.find((g) => covers(g, p));
+    if (deny) {
+      grantIssues.push(p);
+      grantDetails.add(`an explicit Deny in ${deny.site.logicalId} matches ${p.label}`);
+      continue;
+    }
+    if (usable.length === 0) {
+      grantIssues.push(p);
+      for (const g of onQualifier) grantDetails.add(`${g.site.logicalId}: ${grantProblems(g, inv).join('; ')}`);
+      continue;
+    }
+    if (usable.some((g) => covers(g, p))) continue;
+    arnIssues.push(p);
+    arnDetails.push(`${p.label}: ${explainMiss(usable, p, inv)}`);
+  }
+  const out: CoverageIssue[] = [];
+  if (grantIssues.length) out.push({ ...base, rule: 'GrantMismatch', paths: grantIssues, details: [...grantDetails] });
+  if (arnIssues.length) out.push({ ...base, rule: 'SourceArnMismatch', paths: arnIssues, details: arnDetails });
+  return out;
+}
+
+/** Why a statement on the right qualifier still cannot authorize API Gateway (rules.md step 3). */
+export function grantProblems(g: Grant, inv: Invocation): string[] {
+  const out: string[] = [];
+  if (!g.invokes) out.push(`action ${g.actionText || '(none)'} does not allow lambda:InvokeFunction`);
+  for (const b of g.blockers) out.push(`condition ${b} is never met by API Gateway`);
+  if (g.sourceAccount) {
+    const acct = literalOf(g.sourceAccount);
+    const apiAcct = literalOf(inv.api.account);
+    if (acct !== undefined && apiAcct !== undefined && acct !== apiAcct) {
+      out.push(`SourceAccount ${acct} is not the API's account ${apiAcct}`);
+    } else if (acct !== undefined && apiAcct === undefined && isAtom(inv.api.account[0]) && /^\d{12}$/.test(acct) === false) {
+      out.push(`SourceAccount '${acct}' is not an account id`);
+    }
+  }
+  return out;
+}
+
+/** True when the statement's SourceArn (if any) matches the path (ArnLike, §6.3). */
+export function covers(g: Grant, p: InvocationPath): boolean {
+  if (!g.sourceArns) return true;
+  return g.sourceArns.some((pattern) => {
+    const c = arnComponents(pattern);
+    // Wildcards in region/account fail SourceArn validation at deploy time (§6.3, [K-OPENAPIX-25]).
+    if (c.length === 6 && (hasWildcard(c[3]) || hasWildcard(c[4]))) return false;
+    return arnLike(pattern, p.arn);
+  });
+}
+
+/**
+ * A function not defined in the analysed templates, in another account or an unknown environment:
+ * its permission must live elsewhere (rules.md Unverifiable; semantics.md §7.6.3, C53/C54).
+ */
+function externalReason(inv: Invocation, ref: FunctionRef): string | undefined {
+  if (ref.definedIn) return undefined;
+  const fnAcct = ref.account ? literalOf(ref.account) : undefined;
+  const apiAcct = literalOf(inv.api.account);
+  if (ref.fnKey.startsWith('sym:')) {
+    return `the function ${ref.fnLabel} is not defined in the analysed templates`;
+  }
+  if (fnAcct !== undefined && apiAcct !== undefined && fnAcct !== apiAcct) {
+    return `the function is in account ${fnAcct}, not the API's account ${apiAcct}: its permission must be added in that account`;
+  }
+  if (fnAcct !== undefined && apiAcct === undefined) {
+    return `the function is imported from account ${fnAcct} into an environment-agnostic stack: the CDK skips addPermission there (UnclearLambdaEnvironment)`;
+  }
+  return undefined;
+}
+
+/** Names the first part of the expected ARN that the closest grant does not cover. */
+function explainMiss(grants: Grant[], p: InvocationPath, inv: Invocation): string {
+  const value = resourceSegments(p.arn);
+  let best: { g: Grant; why: string; score: number } | undefined;
+  for (const g of grants) {
+    for (const pattern of g.sourceArns ?? []) {
+      const r = missReason(pattern, value, p, inv);
+      if (!best || r.score > best.score) best = { g, why: r.why, score: r.score };
+    }
+  }
+  if (!best) return 'not covered';
+  return `${best.why} (closest grant: ${best.g.site.logicalId}, SourceArn ${renderSym(best.g.sourceArns![0])})`;
+}
+
+function resourceSegments(arn: Sym): Sym[] {
+  const c = arnComponents(arn);
+  return c.length === 6 ? splitSym(c[5], '/') : [];
+}
+
+function missReason(pattern: Sym, value: Sym[], p: InvocationPath, inv: Invocation): { why: string; score: number } {
+  const c = arnComponents(pattern);
+  if (c.length !== 6 || literalOf(c[2]) !== 'execute-api') return { why: 'the SourceArn is not an execute-api ARN', score: 0 };
+  if (hasWildcard(c[3]) || hasWildcard(c[4])) {
+    return { why: 'the SourceArn has a wildcard in its region or account part, which Lambda rejects at deploy time', score: 1 };
+  }
+  const ps = splitSym(c[5], '/');
+  if (!globMatch(ps[0] ?? [], value[0] ?? [])) {
+    return { why: `API ${renderSym(ps[0] ?? [])} is not this API (${inv.api.label})`, score: 2 };
+  }
+  if (p.route === 'authorizer') {
+    return { why: literalOf(ps[1] ?? []) === 'authorizers' ? 'authorizer id not covered' : 'authorizer calls use the SourceArn …/authorizers/<id>, not a method ARN', score: 3 };
+  }
+  if (ps.length > 1 && !globMatch(ps[1], value[1] ?? [])) {
+    return { why: `stage '${renderSym(value[1] ?? [])}' not covered (grant covers '${renderSym(ps[1])}')`, score: 4 };
+  }
+  const last = ps[ps.length - 1];
+  if (inv.api.kind === 'HTTP' && p.route === '$default') {
+    return { why: `the $default route's SourceArn is {api}/{stage}/$default, so '${renderSym(sym(...ps.slice(1).flatMap((s, i) => (i ? ['/', ...s] : s))))}' after the API id does not match`, score: 5 };
+  }
+  if (ps.length > 2 && inv.api.kind !== 'WEBSOCKET' && !globMatch(ps[2], value[2] ?? [])) {
+    const pm = literalOf(ps[2]);
+    if (pm === 'ANY') return { why: 'the method segment is the literal ANY; API Gateway presents the actual verb, so use *', score: 5 };
+    return { why: `method ${renderSym(value[2] ?? [])} not covered (grant covers ${renderSym(ps[2])})`, score: 5 };
+  }
+  const patternRest = ps.slice(inv.api.kind === 'WEBSOCKET' ? 2 : 3).map(renderSym).join('/');
+  const valueRest = value.slice(inv.api.kind === 'WEBSOCKET' ? 2 : 3).map((s) => renderSym(s)).join('/');
+  if (inv.api.kind === 'REST' && /\{[^}]*\}/.test(patternRest)) {
+    return { why: `the SourceArn path /${patternRest} has a literal {parameter}; REST presents the concrete path, so use *`, score: 6 };
+  }
+  if (last && ps.length === 3 && inv.api.kind !== 'WEBSOCKET' && literalOf(last) !== undefined && p.route.endsWith(' /')) {
+    return { why: 'the root path needs a trailing slash (…/GET/)', score: 6 };
+  }
+  return { why: `${inv.api.kind === 'WEBSOCKET' ? 'route' : 'path'} /${valueRest} not covered (grant covers /${patternRest})`, score: 6 };
+}
+
+/** A SourceArn that would cover the path: the expected ARN with path parameters as `*`. */
+export function suggestedSourceArn(p: InvocationPath): string {
+  return renderSym(p.arn.map((x) => (isAtom(x) && x.kind === 'sample' ? '*' : x)));
+}
+
+export function describeRef(ref: FunctionRef): string {
+  return refLabel(ref);
+}
+
+/** `GET /a on stage 'prod', POST /a on stage 'prod' and 3 more`. */
+export function listPaths(paths: readonly InvocationPath[], max = 5): string {
+  const labels = [...new Set(paths.map((p) => p.label))];
+  const shown = labels.slice(0, max).join('; ');
+  return labels.length > max ? `${shown}; and ${labels.length - max} more` : shown;
+}

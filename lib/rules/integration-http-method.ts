@@ -1,0 +1,25 @@
+import { RuleDefinition, RuleFinding } from './rule';
+
+export const IntegrationHttpMethod: RuleDefinition = {
+  id: 'ApiGwLambda-IntegrationHttpMethod',
+  defaultSeverity: 'error',
+  summary: 'A REST Lambda integration whose IntegrationHttpMethod is not POST.',
+  rationale: 'API Gateway calls Lambda\'s Invoke API, which only accepts POST: "For Lambda integrations, you must use the '
+    + 'HTTP method of POST for the integration request" (semantics.md §1.1, [K-AG-PROXY]).',
+  fixable: true,
+  check: (facts) => {
+    const out: RuleFinding[] = [];
+    for (const inv of facts.invocations) {
+      const m = inv.integrationHttpMethod;
+      if (!m || m.value === 'POST') continue;
+      const what = m.value === undefined ? 'has no IntegrationHttpMethod' : `uses IntegrationHttpMethod ${m.value}`;
+      out.push({
+        site: m.site,
+        message: `${inv.description} of API ${inv.api.label} is a Lambda integration that ${what}; Lambda integrations must use POST `
+          + '(whatever the method\'s own verb). Set IntegrationHttpMethod to POST.',
+        fix: { kind: 'set-post', invocation: inv, paths: [] },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,35 @@
+import { arnComponents } from '../facts/arn-like';
+import { renderSym, splitSym } from '../facts/value';
+import { RuleDefinition, RuleFinding } from './rule';
+
+export const OverBroadPermission: RuleDefinition = {
+  id: 'ApiGwLambda-OverBroadPermission',
+  defaultSeverity: 'warning',
+  summary: 'A grant to API Gateway (or *) without a SourceArn, with a wildcard API id, or with principal *.',
+  rationale: 'Such a statement lets any API Gateway API, in any account, invoke the function (the confused-deputy '
+    + 'problem). Scope the SourceArn to this API id (semantics.md §6.2, C15, C26, C64).',
+  fixable: false,
+  check: (facts) => {
+    const out: RuleFinding[] = [];
+    for (const g of facts.grants) {
+      if (g.effect !== 'Allow' || g.principal === 'other' || g.orgScoped || !g.invokes) continue;
+      const reasons: string[] = [];
+      if (g.principal === 'any') reasons.push('its principal is *');
+      if (!g.sourceArns) reasons.push('it has no SourceArn, so any API in any account can invoke the function');
+      for (const pattern of g.sourceArns ?? []) {
+        const c = arnComponents(pattern);
+        const apiSeg = c.length === 6 ? splitSym(c[5], '/')[0] : undefined;
+        if (apiSeg && apiSeg.length > 0 && typeof apiSeg[0] === 'string' && apiSeg[0].startsWith('*')) {
+          reasons.push(`its SourceArn ${renderSym(pattern)} has a wildcard API id`);
+        }
+      }
+      if (reasons.length === 0) continue;
+      out.push({
+        site: g.site,
+        message: `${g.site.logicalId} lets API Gateway invoke ${g.ref ? g.ref.fnLabel : 'a function'} too broadly: ${reasons.join('; ')}. `
+          + 'Restrict it with a SourceArn naming the API id (arn:…:execute-api:<region>:<account>:<apiId>/…) and principal apigateway.amazonaws.com.',
+      });
+    }
+    return out;
+  },
+};

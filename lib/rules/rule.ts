@@ -1,0 +1,36 @@
+import type { Facts } from '../facts/build';
+import type { FunctionRef } from '../facts/function-ref';
+import type { Invocation, InvocationPath, Site } from '../facts/model';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** What a fixer needs to repair a finding (only the Aspect's fix mode acts on it). */
+export interface FixPlan {
+  readonly kind: 'add-permission' | 'set-post' | 'grant-role';
+  readonly invocation: Invocation;
+  readonly ref?: FunctionRef;
+  readonly paths: readonly InvocationPath[];
+}
+
+/** A finding as a rule returns it; the engine adds severity and location details. */
+export interface RuleFinding {
+  readonly site: Site;
+  readonly message: string;
+  /** Overrides the rule's default severity for this finding (rules with context-dependent severity). */
+  readonly severity?: Severity;
+  readonly fix?: FixPlan;
+}
+
+/** One rule: metadata beside the check (architecture.md habit 1). */
+export interface RuleDefinition {
+  /** Stable id, never reused: `ApiGwLambda-<Name>`. */
+  readonly id: string;
+  readonly defaultSeverity: Severity;
+  /** One line: when it fires. */
+  readonly summary: string;
+  /** Why it matters, for docs and verbose output. */
+  readonly rationale: string;
+  readonly fixable: boolean;
+  /** Pure check over the facts: never reads files, walks constructs or mutates. */
+  check(facts: Facts): RuleFinding[];
+}
