@@ -1,4 +1,4 @@
-import { Evaluator } from './evaluate';
+import { Evaluator, isFunctionType } from './evaluate';
 import { FunctionRef, PhysicalNames, functionFromUri, looksLikeFunctionArn, parseFunctionRef } from './function-ref';
 import { extractGrants } from './grants';
 import { ApiFact, ApiKind, CredentialsMode, Grant, Invocation, InvocationPath, Site, StageFact, Unknowable } from './model';
@@ -70,7 +70,7 @@ class FactsBuilder {
         let list = f.byType.get(r.Type);
         if (!list) f.byType.set(r.Type, (list = []));
         list.push({ stack: s.key, id, r });
-        if (r.Type === 'AWS::Lambda::Function') {
+        if (isFunctionType(r.Type)) {
           const name = literalOf(this.ev.str(r.Properties?.FunctionName, s.key));
           if (name) f.physicalNames.set(name, { stack: s.key, logicalId: id });
         }
@@ -520,5 +520,5 @@ export function restArnPath(path: string): Sym {
 function isLambdaRef(v: Sym, ev: Evaluator): boolean {
   const a = v.length === 1 && isAtom(v[0]) && v[0].kind === 'res' ? v[0] : undefined;
   const t = a ? ev.resource(a.stack, a.logicalId)?.Type : undefined;
-  return t === 'AWS::Lambda::Alias' || t === 'AWS::Lambda::Function';
+  return t === 'AWS::Lambda::Alias' || isFunctionType(t);
 }

@@ -5,6 +5,11 @@ import {
 
 const MAX_DEPTH = 40;
 
+/** Resource types whose `Ref` is a function name and `Arn` its ARN (SAM's too, for untransformed templates). */
+export function isFunctionType(type: string | undefined): boolean {
+  return type === 'AWS::Lambda::Function' || type === 'AWS::Serverless::Function';
+}
+
 /** A value that is a list once evaluated (Fn::Split, literal arrays, …). */
 type ListValue = Sym[];
 
@@ -241,7 +246,7 @@ export class Evaluator {
   private getAtt(id: string, attr: string, stack: string, depth: number): Sym {
     const res = this.resource(stack, id);
     if (!res) return [opaqueAtom(`getatt:${stack}|${id}.${attr}`, `Fn::GetAtt ${id}.${attr} (not found in the template)`, true)];
-    if (res.Type === 'AWS::Lambda::Function' && attr === 'Arn') {
+    if (isFunctionType(res.Type) && attr === 'Arn') {
       return this.functionArn({ Ref: id }, stack, depth);
     }
     if (res.Type === 'AWS::Lambda::Version' && attr === 'Version') return [resAtom(stack, id, 'Version')];
@@ -263,7 +268,7 @@ export class Evaluator {
     const v = this.str(nameExpr, stack, depth + 1);
     if (v.length === 1 && typeof v[0] !== 'string' && v[0].kind === 'res') {
       const target = this.resource(v[0].stack, v[0].logicalId);
-      if (target?.Type === 'AWS::Lambda::Function' && v[0].attr === 'Ref') {
+      if (isFunctionType(target?.Type) && v[0].attr === 'Ref') {
         const home = v[0].stack;
         const s = this.stacks.get(home);
         return sym('arn:', this.pseudo('AWS::Partition', s), ':lambda:', this.pseudo('AWS::Region', s), ':',

@@ -1,4 +1,4 @@
-import { Evaluator } from './evaluate';
+import { Evaluator, isFunctionType } from './evaluate';
 import { Sym, isAtom, literalOf, renderSym, splitSym, sym, symIncludes, symKey, unresolvedPart } from './value';
 
 /**
@@ -90,7 +90,7 @@ function identify(name: Sym, ev: Evaluator, names: PhysicalNames) {
   if (name.length === 1 && isAtom(name[0]) && name[0].kind === 'res') {
     const a = name[0];
     const res = ev.resource(a.stack, a.logicalId);
-    if (res?.Type === 'AWS::Lambda::Function' && a.attr === 'Ref') {
+    if (isFunctionType(res?.Type) && a.attr === 'Ref') {
       return { key: `res:${a.stack}|${a.logicalId}`, label: a.logicalId, definedIn: { stack: a.stack, logicalId: a.logicalId } };
     }
   }
