@@ -41,13 +41,12 @@ export function synthFindings(app: App, props: ApiGatewayLambdaPermissionsProps 
   const assembly = app.synth();
   const out: ReportedFinding[] = [];
   for (const stack of assembly.stacksRecursively) {
-    for (const [p, entries] of Object.entries(stack.manifest.metadata ?? {})) {
-      for (const e of entries) {
-        const level = e.type === 'aws:cdk:error' ? 'error' : e.type === 'aws:cdk:warning' ? 'warning' : e.type === 'aws:cdk:info' ? 'info' : undefined;
-        if (!level || typeof e.data !== 'string') continue;
+    for (const [type, level] of [['aws:cdk:error', 'error'], ['aws:cdk:warning', 'warning'], ['aws:cdk:info', 'info']] as const) {
+      for (const e of stack.findMetadataByType(type)) {
+        if (typeof e.data !== 'string') continue;
         const m = /^(ApiGwLambda-[A-Za-z]+): /.exec(e.data);
         if (!m) continue;
-        out.push({ level, ruleId: m[1], path: p, message: e.data });
+        out.push({ level, ruleId: m[1], path: e.path, message: e.data });
       }
     }
   }
