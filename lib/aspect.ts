@@ -1,9 +1,13 @@
-import { IAspect } from 'aws-cdk-lib';
+import { Annotations, IAspect } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Finding, SeverityOverride, analyze, validateSeverities } from './engine';
 import { elementKey, loadConstructTree } from './facts/tree-loader';
+import { FixStageScope, applyFixes, reportChange } from './fix';
 import { isAcknowledged } from './report/acknowledgements';
 import { annotate } from './report/annotations';
+import { RuleId } from './rule-ids';
+
+const UNVERIFIABLE = RuleId.UNVERIFIABLE;
 
 /** What the Aspect does with findings. */
 export enum PermissionMode {
@@ -24,6 +28,16 @@ export interface ApiGatewayLambdaPermissionsProps {
    * @default - each rule's default severity (rules.md)
    */
   readonly ruleSeverities?: { [ruleId: string]: string };
+  /**
+   * Fix mode only: which stages an added permission's SourceArn covers.
+   *
+   * The default is least privilege. The Aspect re-runs on every synth, so a stage added to the app
+   * later gets its permission on the next synth; only stages created outside the app (console, CLI)
+   * and the REST console's "Test" button (`test-invoke-stage`) are not covered. Choose
+   * `ALL_STAGES` when stages are created outside the app or console testing must work.
+   * @default FixStageScope.EXACT_STAGES
+   */
+  readonly fixStageScope?: FixStageScope;
 }
 
 /**
@@ -37,6 +51,7 @@ export interface ApiGatewayLambdaPermissionsProps {
 export class ApiGatewayLambdaPermissions implements IAspect {
   private readonly mode: PermissionMode;
   private readonly severities: Map<string, SeverityOverride>;
+  private readonly stageScope: FixStageScope;
   private readonly analysed = new WeakSet<IConstruct>();
 
   constructor(props: ApiGatewayLambdaPermissionsProps = {}) {
@@ -45,6 +60,10 @@ export class ApiGatewayLambdaPermissions implements IAspect {
       throw new Error(`Invalid mode '${String(props.mode)}' for ApiGatewayLambdaPermissions; expected PermissionMode.REPORT or PermissionMode.FIX`);
     }
     this.severities = validateSeverities(props.ruleSeverities);
+    this.stageScope = props.fixStageScope ?? FixStageScope.EXACT_STAGES;
+    if (!Object.values(FixStageScope).includes(this.stageScope)) {
+      throw new Error(`Invalid fixStageScope '${String(props.fixStageScope)}' for ApiGatewayLambdaPermissions; expected FixStageScope.EXACT_STAGES or FixStageScope.ALL_STAGES`);
+    }
   }
 
   public visit(node: IConstruct): void {
@@ -52,13 +71,31 @@ export class ApiGatewayLambdaPermissions implements IAspect {
     if (this.analysed.has(root)) return;
     this.analysed.add(root);
     const scopePath = node.node.path;
-    const tree = loadConstructTree(root);
-    const { findings } = analyze(tree.stacks, this.severities);
+    let tree = loadConstructTree(root);
+    let { facts, findings } = analyze(tree.stacks, this.severities);
+    if (this.mode === PermissionMode.FIX) {
+      // Repair what is fixable, then analyse the result again: whatever is left is reported as usual.
+      const fixable = findings.filter((f) => {
+        const target = f.fix && tree.elements.get(elementKey(f.stackKey, f.logicalId));
+        return target && isUnder(target, scopePath) && !isAcknowledged(target, f.ruleId);
+      });
+      const changes = applyFixes({ tree, facts, findings: fixable, stageScope: this.stageScope });
+      if (changes.length) {
+        tree = loadConstructTree(root);
+        ({ facts, findings } = analyze(tree.stacks, this.severities));
+      }
+      changes.forEach(reportChange);
+    }
     for (const f of findings) {
       const target = tree.elements.get(elementKey(f.stackKey, f.logicalId)) ?? tree.stackObjects.get(f.stackKey);
       if (!target || !isUnder(target, scopePath)) continue;
       if (isAcknowledged(target, f.ruleId)) continue;
       this.report(target, f);
+    }
+    for (const { element, error } of tree.unrenderable) {
+      if (!isUnder(element, scopePath) || isAcknowledged(element, UNVERIFIABLE)) continue;
+      Annotations.of(element).addWarningV2(UNVERIFIABLE, `${UNVERIFIABLE}: could not render ${element.node.path} to CloudFormation `
+        + `(${error}), so it was left out of the analysis. Check its API Gateway and Lambda permissions by hand.`);
     }
   }
 

@@ -1,3 +1,4 @@
 export { ApiGatewayLambdaPermissions, PermissionMode } from './aspect';
 export type { ApiGatewayLambdaPermissionsProps } from './aspect';
 export { RuleId, RuleSeverity } from './rule-ids';
+export { FixStageScope } from './fix/stage-scope';

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { parse as parseYaml } from 'yaml';
 import { ApiGatewayLambdaPermissions, ApiGatewayLambdaPermissionsProps } from '../lib';
 import { Finding, analyze } from '../lib/engine';
+import { CFN_YAML_TAGS } from '../lib/facts/cfn-yaml';
 import { CfnTemplate, StackTemplate } from '../lib/facts/template';
 
 export const CORPUS = path.resolve(__dirname, '../../shared/corpus/real');
@@ -77,19 +78,46 @@ export function analyzeTemplates(templates: Array<{ key: string; template: CfnTe
   return analyze(stacks).findings;
 }
 
-/** YAML short-form intrinsics (`!Ref`, `!Sub`, `!GetAtt`, …) as their long forms. */
-export const CFN_YAML_TAGS = [
-  'Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'Split', 'ImportValue', 'FindInMap', 'If', 'Equals', 'Not', 'And', 'Or',
-  'Base64', 'Cidr', 'GetAZs', 'Condition',
-].flatMap((name) => {
-  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
-  const wrap = (v: any) => {
-    if (name === 'GetAtt' && typeof v === 'string') return { [key]: v.split('.') };
-    return { [key]: v };
+/** YAML short-form intrinsics (`!Ref`, `!Sub`, `!GetAtt`, …): moved to lib/facts/cfn-yaml.ts, re-exported here. */
+export { CFN_YAML_TAGS };
+
+/** An all-L1 REST API (no permission is added for you): `GET /items` → `target` on the given stages. */
+export interface L1RestApi {
+  readonly api: import('aws-cdk-lib/aws-apigateway').CfnRestApi;
+  readonly method: import('aws-cdk-lib/aws-apigateway').CfnMethod;
+  /** `arn:<partition>:execute-api:<region>:<account>:<apiId>/<rest>` with the stack's own env values. */
+  arn(rest: string): string;
+}
+
+/**
+ * Builds `CfnRestApi` `Api` + resource `/items` + `CfnMethod` `Get` (AWS_PROXY to `target`, a function or alias ARN)
+ * + one `CfnDeployment`/`CfnStage` per stage (default `prod`). Construct path of the method: `/<stack>/Get`.
+ */
+export function l1RestApi(stack: Stack, target: string, opts: { stages?: string[]; verb?: string; id?: string } = {}): L1RestApi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const apigw = require('aws-cdk-lib/aws-apigateway') as typeof import('aws-cdk-lib/aws-apigateway');
+  const p = opts.id ?? '';
+  const api = new apigw.CfnRestApi(stack, `${p}Api`, { name: `${p}api` });
+  const items = new apigw.CfnResource(stack, `${p}Items`, { restApiId: api.ref, parentId: api.attrRootResourceId, pathPart: 'items' });
+  const method = new apigw.CfnMethod(stack, `${p}Get`, {
+    restApiId: api.ref,
+    resourceId: items.ref,
+    httpMethod: opts.verb ?? 'GET',
+    authorizationType: 'NONE',
+    integration: {
+      type: 'AWS_PROXY',
+      integrationHttpMethod: 'POST',
+      uri: `arn:${stack.partition}:apigateway:${stack.region}:lambda:path/2015-03-31/functions/${target}/invocations`,
+    },
+  });
+  const deployment = new apigw.CfnDeployment(stack, `${p}Deployment`, { restApiId: api.ref });
+  deployment.addResourceDependency(method);
+  for (const name of opts.stages ?? ['prod']) {
+    new apigw.CfnStage(stack, `${p}Stage${name}`, { restApiId: api.ref, deploymentId: deployment.ref, stageName: name });
+  }
+  return {
+    api,
+    method,
+    arn: (rest) => `arn:${stack.partition}:execute-api:${stack.region}:${stack.account}:${api.ref}/${rest}`,
   };
-  return (['scalar', 'seq', 'map'] as const).map((collection) => ({
-    tag: `!${name}`,
-    collection: collection === 'scalar' ? undefined : collection,
-    resolve: (v: any) => wrap(collection === 'scalar' ? v : (v as any).toJSON()),
-  } as any));
-});
+}

@@ -5,15 +5,16 @@ import { Part, Sym, splitSym } from './value';
  *
  * semantics.md §6.3 [K-IAM-OPS]: case-sensitive, each of the six colon-delimited components is
  * matched separately, `*` matches any run (including `/` and the empty string) and `?` exactly one
- * character. Atoms match an identical atom or a `*`; pseudo parameters in the region and account
- * components are treated as matching a literal (we cannot know the deploy environment).
+ * character. Atoms match an identical atom or a `*`; pseudo parameters in the partition, region and
+ * account components are treated as matching a literal (we cannot know the deploy environment; a
+ * hard-coded `arn:aws:` against `${AWS::Partition}` is the common hand-written form).
  */
 export function arnLike(pattern: Sym, value: Sym): boolean {
   const p = arnComponents(pattern);
   const v = arnComponents(value);
   if (p.length !== 6 || v.length !== 6) return false;
   for (let i = 0; i < 6; i++) {
-    if (i === 3 || i === 4) {
+    if (i === 1 || i === 3 || i === 4) {
       if (hasPseudo(p[i]) || hasPseudo(v[i])) continue;
     }
     if (!globMatch(p[i], v[i])) return false;
@@ -21,9 +22,20 @@ export function arnLike(pattern: Sym, value: Sym): boolean {
   return true;
 }
 
-/** Splits on the first five literal colons (the resource part keeps its own colons). */
+// Syms are immutable and coverage matches each SourceArn against many paths: split and tokenize each once.
+const componentsMemo = new WeakMap<Sym, Sym[]>();
+const patternMemo = new WeakMap<Sym, Tok[]>();
+const valueMemo = new WeakMap<Sym, Tok[]>();
+
+function memo<T>(m: WeakMap<Sym, T>, s: Sym, f: (s: Sym) => T): T {
+  let v = m.get(s);
+  if (v === undefined) m.set(s, (v = f(s)));
+  return v;
+}
+
+/** Splits on the first five literal colons (the resource part keeps its own colons). Shared result: do not mutate. */
 export function arnComponents(s: Sym): Sym[] {
-  return splitSym(s, ':', 6);
+  return memo(componentsMemo, s, (x) => splitSym(x, ':', 6));
 }
 
 function hasPseudo(s: Sym): boolean {
@@ -60,8 +72,8 @@ function valueTokens(s: Sym): Tok[] {
 
 /** Glob over tokens; linear-space DP. */
 export function globMatch(pattern: Sym, value: Sym): boolean {
-  const pt = patternTokens(pattern);
-  const vt = valueTokens(value);
+  const pt = memo(patternMemo, pattern, patternTokens);
+  const vt = memo(valueMemo, value, valueTokens);
   // Fast path: no wildcards.
   if (!pt.some((t) => 'star' in t || 'one' in t)) {
     if (pt.length !== vt.length) return false;

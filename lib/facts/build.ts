@@ -1,11 +1,13 @@
 import { Evaluator, isFunctionType } from './evaluate';
-import { FunctionRef, PhysicalNames, functionFromUri, looksLikeFunctionArn, parseFunctionRef } from './function-ref';
+import {
+  FunctionRef, PhysicalNames, functionFromUri, looksLikeFunctionArn, parseFunctionRef, physicalNameKeys,
+} from './function-ref';
 import { extractGrants } from './grants';
 import { ApiFact, ApiKind, CredentialsMode, Grant, Invocation, InvocationPath, Site, StageFact, Unknowable } from './model';
 import { bodyObject, openApiAuthorizers, openApiOperations } from './openapi';
 import { CfnResourceJson, StackTemplate } from './template';
 import {
-  Sym, isAtom, literalOf, renderSym, replaceInSym, resAtom, sampleAtom, sym, symIncludes, symKey,
+  Sym, isAtom, literalOf, renderSym, resAtom, sampleAtom, sym, symIncludes, symKey,
 } from './value';
 
 /** The verbs a REST `ANY` method is invoked with: API Gateway presents the actual verb (semantics.md §2). */
@@ -56,6 +58,8 @@ class FactsBuilder {
   private readonly facts: Facts;
   private readonly restPathMemo = new Map<string, string | undefined>();
   private seq = 0;
+  /** Set once every stage resource has been read: an API first seen after that has no stage in the templates. */
+  private stagesCollected = false;
 
   constructor(stacks: readonly StackTemplate[]) {
     this.ev = new Evaluator(stacks);
@@ -72,12 +76,15 @@ class FactsBuilder {
         list.push({ stack: s.key, id, r });
         if (isFunctionType(r.Type)) {
           const name = literalOf(this.ev.str(r.Properties?.FunctionName, s.key));
-          if (name) f.physicalNames.set(name, { stack: s.key, logicalId: id });
+          if (name) {
+            for (const k of physicalNameKeys(name, s.account, s.region)) f.physicalNames.set(k, { stack: s.key, logicalId: id });
+          }
         }
       }
     }
     this.collectApis();
     this.collectStages();
+    this.stagesCollected = true;
     for (const api of f.apis.values()) {
       if (api.stages.length === 0) api.stages.push(UNKNOWN_STAGE);
     }
@@ -128,7 +135,8 @@ class FactsBuilder {
       partition: this.ev.str({ Ref: 'AWS::Partition' }, home),
       region: this.ev.str({ Ref: 'AWS::Region' }, home),
       account: this.ev.str({ Ref: 'AWS::AccountId' }, home),
-      stages: [],
+      // An API only referenced by an integration (imported by id) still has paths to check (C63).
+      stages: this.stagesCollected ? [UNKNOWN_STAGE] : [],
     };
     this.facts.apis.set(key, api);
     return api;
@@ -323,7 +331,8 @@ class FactsBuilder {
       const target = this.ev.str(p.Target, stack);
       if (!looksLikeFunctionArn(target) && !symIncludes(target, ':lambda:path/') && !isLambdaRef(target, this.ev)) continue;
       const api = this.api([resAtom(stack, id, 'Ref')], stack, 'HTTP');
-      const routeKey = literalOf(this.ev.str(p.RouteKey, stack)) ?? '$default';
+      // Quick create's route key defaults to `$default` (§1.2); an unset property evaluates to ''.
+      const routeKey = (p.RouteKey === undefined ? undefined : literalOf(this.ev.str(p.RouteKey, stack))) || '$default';
       this.facts.invocations.push({
         id: `inv${this.seq++}`,
         kind: 'integration',
@@ -398,7 +407,9 @@ class FactsBuilder {
         if (!body) {
           this.facts.unknowables.push({
             site: { ...siteBase, propertyPath: 'Body' },
-            what: `the OpenAPI body of ${id} is not a literal document`,
+            what: p.Body && typeof p.Body === 'object' && 'Fn::Transform' in p.Body
+              ? `the OpenAPI body of ${id} is included at deploy time (Fn::Transform), so its Lambda integrations and authorizers cannot be checked`
+              : `the OpenAPI body of ${id} is not a document that can be read statically`,
             check: 'check by hand that every Lambda it integrates has a permission for this API',
           });
           continue;
@@ -465,17 +476,13 @@ class FactsBuilder {
         return { unresolved: 'the URI uses a stage variable and no stage of this API is in the analysed templates' };
       }
       const missing: string[] = [];
-      v = replaceInSym(v, (text) => text.replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (m, name: string) => {
+      v = substituteStageVariables(v, (name) => {
         const value = stage.variables.get(name);
-        const lit = value ? literalOf(value) : undefined;
-        if (lit === undefined) {
-          missing.push(name);
-          return m;
-        }
-        return lit;
-      }));
+        if (!value) missing.push(name);
+        return value;
+      });
       if (missing.length) {
-        return { unresolved: `stage variable '${missing.join("', '")}' is not set (as a literal) on stage '${stage.label}'` };
+        return { unresolved: `stage variable '${missing.join("', '")}' is not set on stage '${stage.label}'` };
       }
     }
     const fromUri = functionFromUri(v);
@@ -515,6 +522,30 @@ export function restArnPath(path: string): Sym {
     parts.push(m ? sampleAtom(m[1]) : seg);
   }
   return sym(...parts);
+}
+
+/**
+ * Replaces each `${stageVariables.x}` in the literal text by the stage's value, which may itself be
+ * symbolic (`variables: { fn: fn.functionName }` is a `Ref`), so that it resolves to the same
+ * identity as a permission naming that function (§1.1 stage variables, C21).
+ */
+function substituteStageVariables(v: Sym, lookup: (name: string) => Sym | undefined): Sym {
+  const out: Array<Sym[number] | Sym> = [];
+  const re = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
+  for (const part of v) {
+    if (typeof part !== 'string') {
+      out.push(part);
+      continue;
+    }
+    let last = 0;
+    for (let m = re.exec(part); m; m = re.exec(part)) {
+      out.push(part.slice(last, m.index));
+      out.push(lookup(m[1]) ?? m[0]);
+      last = m.index + m[0].length;
+    }
+    out.push(part.slice(last));
+  }
+  return sym(...out);
 }
 
 function isLambdaRef(v: Sym, ev: Evaluator): boolean {

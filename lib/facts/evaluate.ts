@@ -124,6 +124,9 @@ export class Evaluator {
       case 'Fn::If': {
         // Both branches may deploy; only a value both agree on is known.
         const [, a, b] = arg as any[];
+        // `If [c, X, NoValue]` (SAM emits it inside bodies): when the property exists its value is X.
+        if (isNoValue(b)) return this.str(a, stack, d);
+        if (isNoValue(a)) return this.str(b, stack, d);
         const sa = this.str(a, stack, d);
         const sb = this.str(b, stack, d);
         if (JSON.stringify(sa) === JSON.stringify(sb)) return sa;
@@ -277,4 +280,8 @@ export class Evaluator {
     }
     return v;
   }
+}
+
+function isNoValue(x: any): boolean {
+  return !!x && typeof x === 'object' && !Array.isArray(x) && x.Ref === 'AWS::NoValue';
 }

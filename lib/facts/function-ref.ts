@@ -69,7 +69,7 @@ export function parseFunctionRef(value: Sym, ev: Evaluator, names: PhysicalNames
     return { ok: false, reason: `'${renderSym(value)}' is not a function name or ARN` };
   }
   const [nameSym, qualSym] = rest;
-  const fn = identify(nameSym, ev, names);
+  const fn = identify(nameSym, ev, names, account, region);
   const qualifierKey = qualSym ? qualifierIdentity(qualSym) : '';
   return {
     ok: true,
@@ -86,7 +86,20 @@ export function parseFunctionRef(value: Sym, ev: Evaluator, names: PhysicalNames
   };
 }
 
-function identify(name: Sym, ev: Evaluator, names: PhysicalNames) {
+/**
+ * Keys under which a function with a literal physical name is indexed: the bare name, and the name
+ * qualified by its stack's literal account/region, so that the same name deployed to several
+ * environments (one stack per account or region) keeps one identity per environment.
+ */
+export function physicalNameKeys(name: string, account?: string, region?: string): string[] {
+  const keys = [name];
+  if (account !== undefined && region !== undefined) keys.push(`env:${account}:${region}:${name}`);
+  if (account !== undefined) keys.push(`env:${account}::${name}`);
+  if (region !== undefined) keys.push(`env::${region}:${name}`);
+  return keys;
+}
+
+function identify(name: Sym, ev: Evaluator, names: PhysicalNames, account?: Sym, region?: Sym) {
   if (name.length === 1 && isAtom(name[0]) && name[0].kind === 'res') {
     const a = name[0];
     const res = ev.resource(a.stack, a.logicalId);
@@ -96,8 +109,18 @@ function identify(name: Sym, ev: Evaluator, names: PhysicalNames) {
   }
   const lit = literalOf(name);
   if (lit !== undefined) {
-    const hit = names.get(lit);
-    if (hit) return { key: `res:${hit.stack}|${hit.logicalId}`, label: hit.logicalId, definedIn: hit };
+    // A literal name or ARN names the app's function only in that function's environment (§6.6).
+    const acct = account ? literalOf(account) : undefined;
+    const reg = region ? literalOf(region) : undefined;
+    const hit = (acct !== undefined && reg !== undefined ? names.get(`env:${acct}:${reg}:${lit}`) : undefined)
+      ?? (acct !== undefined ? names.get(`env:${acct}::${lit}`) : undefined)
+      ?? (reg !== undefined ? names.get(`env::${reg}:${lit}`) : undefined)
+      ?? names.get(lit);
+    const home = hit ? ev.stack(hit.stack) : undefined;
+    const clash = (acct !== undefined && home?.account !== undefined && home.account !== acct)
+      || (reg !== undefined && home?.region !== undefined && home.region !== reg);
+    if (hit && !clash) return { key: `res:${hit.stack}|${hit.logicalId}`, label: hit.logicalId, definedIn: hit };
+    if (hit) return { key: `name:${lit}@${acct ?? ''}@${reg ?? ''}`, label: `${lit} (${[acct, reg].filter(Boolean).join(', ')})`, definedIn: undefined };
     return { key: `name:${lit}`, label: lit, definedIn: undefined };
   }
   return { key: `sym:${symKey(name)}`, label: renderSym(name), definedIn: undefined };

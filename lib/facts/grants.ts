@@ -43,16 +43,27 @@ export function extractGrants(facts: Facts, ev: Evaluator, names: PhysicalNames)
     const p = r.Properties ?? {};
     const site: Site = { stack, logicalId: id, resourceType: r.Type };
     const target = parseFunctionRef(ev.str(p.ResourceArn, stack), ev, names);
-    for (const [i, st] of statements(p.PolicyDocument, ev, stack).entries()) {
+    const sts = statements(p.PolicyDocument, ev, stack);
+    if (!sts) {
+      // Never a silent pass: the policy replaces the function's whole policy, so its content matters (§6.9).
+      facts.unknowables.push({
+        site: { ...site, propertyPath: 'PolicyDocument' },
+        what: `the PolicyDocument of ${id} is not a literal policy`,
+        check: 'check by hand that it allows apigateway.amazonaws.com to invoke the function from each API that integrates it',
+      });
+      continue;
+    }
+    for (const [i, st] of sts.entries()) {
       out.push(policyStatementGrant(st, { ...site, propertyPath: `PolicyDocument.Statement.${i}` }, target, ev, stack));
     }
   }
   return out;
 }
 
-function statements(doc: any, ev: Evaluator, stack: string): any[] {
+/** The statements of a policy document (object or JSON text); undefined when it cannot be read statically. */
+function statements(doc: any, ev: Evaluator, stack: string): any[] | undefined {
   let d = doc;
-  if (typeof d === 'string' || (d && typeof d === 'object' && ('Fn::Sub' in d || 'Fn::Join' in d))) {
+  if (typeof d === 'string' || (d && typeof d === 'object' && Object.keys(d).some((k) => k.startsWith('Fn::') || k === 'Ref'))) {
     const lit = literalOf(ev.str(d, stack));
     try {
       d = lit !== undefined ? JSON.parse(lit) : undefined;
@@ -60,7 +71,8 @@ function statements(doc: any, ev: Evaluator, stack: string): any[] {
       d = undefined;
     }
   }
-  const st = d?.Statement;
+  if (!d || typeof d !== 'object') return undefined;
+  const st = d.Statement;
   if (Array.isArray(st)) return st;
   return st && typeof st === 'object' ? [st] : [];
 }

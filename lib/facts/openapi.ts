@@ -21,18 +21,58 @@ export interface OpenApiAuthorizer {
 
 const VERBS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'x-amazon-apigateway-any-method'];
 
-/** Parses an inline body given as an object or a JSON/YAML string; undefined when it is not one. */
+/**
+ * Parses an inline body given as an object, a JSON/YAML string, or an `Fn::Sub` / `Fn::Join` that
+ * builds such a string (templates often splice `${Fn.Arn}` into a JSON body). String values of a
+ * built body come back as `Fn::Sub` expressions, so the evaluator resolves their references.
+ * Undefined when the body is not a document we can read (`Fn::Transform` AWS::Include, other
+ * intrinsics): the caller reports it as unverifiable instead of passing silently.
+ */
 export function bodyObject(body: any): Record<string, any> | undefined {
-  if (body && typeof body === 'object' && !Array.isArray(body)) return body;
-  if (typeof body === 'string') {
-    try {
-      const v = parseYaml(body);
-      return v && typeof v === 'object' ? v : undefined;
-    } catch {
-      return undefined;
-    }
+  if (typeof body === 'string') return parseDocument(body);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const keys = Object.keys(body);
+  if (keys.length !== 1 || !(keys[0].startsWith('Fn::') || keys[0] === 'Ref')) return body;
+  const sub = asSub(body);
+  if (!sub) return undefined;
+  const doc = parseDocument(sub.template);
+  return doc && withSubStrings(doc, sub.vars);
+}
+
+function parseDocument(text: string): Record<string, any> | undefined {
+  try {
+    const v = parseYaml(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `Fn::Sub` as (template, variables); `Fn::Join` rewritten as one, its non-literal parts as variables. */
+function asSub(expr: any): { template: string; vars: Record<string, any> } | undefined {
+  const sub = expr['Fn::Sub'];
+  if (typeof sub === 'string') return { template: sub, vars: {} };
+  if (Array.isArray(sub) && typeof sub[0] === 'string') return { template: sub[0], vars: sub[1] ?? {} };
+  const join = expr['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const vars: Record<string, any> = {};
+    const pieces = join[1].map((part: any, i: number) => {
+      if (typeof part === 'string') return part.replace(/\$\{/g, '${!');
+      vars[`BodyPart${i}`] = part;
+      return `\${BodyPart${i}}`;
+    });
+    return { template: pieces.join(join[0]), vars };
   }
   return undefined;
+}
+
+function withSubStrings(node: any, vars: Record<string, any>): any {
+  if (typeof node === 'string') return node.includes('${') ? { 'Fn::Sub': [node, vars] } : node;
+  if (Array.isArray(node)) return node.map((x) => withSubStrings(x, vars));
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, withSubStrings(v, vars)]));
+  }
+  return node;
 }
 
 /** Both branches of an `Fn::If` may deploy: walk each (SAM emits them inside bodies). */

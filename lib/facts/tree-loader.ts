@@ -11,6 +11,8 @@ export interface TreeSnapshot {
   /** `${stackKey}|${logicalId}` → the L1 element. */
   readonly elements: ReadonlyMap<string, CfnElement>;
   readonly stackObjects: ReadonlyMap<string, Stack>;
+  /** Elements that could not be rendered (their facts are missing from the analysis). */
+  readonly unrenderable: ReadonlyArray<{ readonly element: CfnElement; readonly error: string }>;
 }
 
 export function elementKey(stackKey: string, logicalId: string): string {
@@ -32,6 +34,7 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
   const stacks: StackTemplate[] = [];
   const elements = new Map<string, CfnElement>();
   const stackObjects = new Map<string, Stack>();
+  const unrenderable: Array<{ element: CfnElement; error: string }> = [];
   for (const stack of findStacks(root)) {
     const key = stackKeyOf(stack);
     stackObjects.set(key, stack);
@@ -39,8 +42,14 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
     const constructPaths = new Map<string, string>();
     const resolver = new StackAwareResolver(stack);
     for (const el of ownElements(stack)) {
-      const fragment = (el as any)._toCloudFormation();
-      const resolved = Tokenization.resolve(fragment, { scope: stack, resolver, preparing: false });
+      let resolved: any;
+      try {
+        // `_toCloudFormation` is what synthesis itself calls: it applies overrides and escape hatches.
+        resolved = Tokenization.resolve((el as any)._toCloudFormation(), { scope: stack, resolver, preparing: false });
+      } catch (e) {
+        unrenderable.push({ element: el, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+        continue;
+      }
       for (const [section, entries] of Object.entries<any>(resolved ?? {})) {
         if (!entries || typeof entries !== 'object') continue;
         template[section] = { ...(template[section] ?? {}), ...entries };
@@ -64,7 +73,7 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
       constructPaths,
     });
   }
-  return { stacks, elements, stackObjects };
+  return { stacks, elements, stackObjects, unrenderable };
 }
 
 function findStacks(root: IConstruct): Stack[] {

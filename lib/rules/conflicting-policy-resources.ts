@@ -1,5 +1,5 @@
-import { refKey, refLabel } from '../facts/function-ref';
-import { Grant } from '../facts/model';
+import { FunctionRef, parseFunctionRef, refKey, refLabel } from '../facts/function-ref';
+import { Site } from '../facts/model';
 import { RuleDefinition, RuleFinding } from './rule';
 
 export const ConflictingPolicyResources: RuleDefinition = {
@@ -10,23 +10,30 @@ export const ConflictingPolicyResources: RuleDefinition = {
     + 'other\'s statements (semantics.md §6.9, [K-L-PRP]).',
   fixable: false,
   check: (facts) => {
-    const byRef = new Map<string, { policies: Set<string>; permissions: Set<string>; sample: Grant }>();
-    for (const g of facts.grants) {
-      if (!g.ref) continue;
-      const k = refKey(g.ref);
+    const byRef = new Map<string, { ref: FunctionRef; policies: Site[]; permissions: Set<string> }>();
+    const entry = (ref: FunctionRef) => {
+      const k = refKey(ref);
       let e = byRef.get(k);
-      if (!e) byRef.set(k, (e = { policies: new Set(), permissions: new Set(), sample: g }));
-      (g.source === 'resource-policy' ? e.policies : e.permissions).add(g.site.logicalId);
-      if (g.source === 'resource-policy') e.sample = g;
+      if (!e) byRef.set(k, (e = { ref, policies: [], permissions: new Set() }));
+      return e;
+    };
+    // From the resources, not the statements: an empty or unparsable policy document still replaces the policy.
+    for (const { stack, id, r } of facts.resources('AWS::Lambda::ResourcePolicy')) {
+      const target = parseFunctionRef(facts.ev.str(r.Properties?.ResourceArn, stack), facts.ev, facts.physicalNames);
+      if (target.ok) entry(target.ref).policies.push({ stack, logicalId: id, resourceType: r.Type });
+    }
+    for (const g of facts.grants) {
+      if (g.ref && g.source === 'permission') entry(g.ref).permissions.add(g.site.logicalId);
     }
     const out: RuleFinding[] = [];
     for (const e of byRef.values()) {
-      if (!e.policies.size || !e.permissions.size) continue;
+      if (!e.policies.length || !e.permissions.size) continue;
       out.push({
-        site: { ...e.sample.site, propertyPath: undefined },
-        message: `${refLabel(e.sample.ref!)} has both AWS::Lambda::ResourcePolicy ${[...e.policies].join(', ')} and AWS::Lambda::Permission `
-          + `${[...e.permissions].join(', ')}; PutResourcePolicy overwrites statements added by AddPermission. Keep one mechanism: move the `
-          + 'permissions into the ResourcePolicy document.',
+        site: e.policies[0],
+        message: `${refLabel(e.ref)} has both AWS::Lambda::ResourcePolicy ${e.policies.map((p) => p.logicalId).join(', ')} and `
+          + `AWS::Lambda::Permission ${[...e.permissions].join(', ')}; PutResourcePolicy overwrites statements added by AddPermission `
+          + '(and a later AddPermission edits the policy behind the ResourcePolicy\'s back), so which statements survive depends on '
+          + 'deployment order. Keep one mechanism: move the permissions into the ResourcePolicy document.',
       });
     }
     return out;

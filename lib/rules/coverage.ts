@@ -3,6 +3,7 @@ import type { Facts } from '../facts/build';
 import { FunctionRef, refKey, refLabel } from '../facts/function-ref';
 import { Grant, Invocation, InvocationPath } from '../facts/model';
 import { Sym, isAtom, literalOf, renderSym, splitSym, sym } from '../facts/value';
+import { grantIndex, grantsWhere } from './grant-index';
 
 /** The four precedence steps of rules.md plus "cannot decide". */
 export type CoverageRule = 'MissingPermission' | 'QualifierMismatch' | 'GrantMismatch' | 'SourceArnMismatch' | 'Unverifiable';
@@ -57,27 +58,33 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
   if (ref.qualifierKey === '$LATEST') {
     return [{ ...base, rule: 'QualifierMismatch', paths, details: ['$LATEST cannot carry a resource policy'] }];
   }
-  const forApiGw = (facts.grantsByFunction.get(ref.fnKey) ?? [])
-    .filter((g) => g.ref && g.effect === 'Allow' && (g.principal === 'apigateway' || g.principal === 'any') && !g.orgScoped);
+  const forApiGw = grantsWhere(facts, ref, 'allow-apigw',
+    (g) => !!g.ref && g.effect === 'Allow' && (g.principal === 'apigateway' || g.principal === 'any'));
   if (forApiGw.length === 0) {
     const external = externalReason(inv, ref);
     if (external) return [{ ...base, rule: 'Unverifiable', paths, details: [external] }];
     return [{ ...base, rule: 'MissingPermission', paths, details: [] }];
   }
-  const onQualifier = forApiGw.filter((g) => g.ref!.qualifierKey === ref.qualifierKey);
+  const onQualifier = grantsWhere(facts, ref, 'allow-apigw-qualifier', (g) => g.ref!.qualifierKey === ref.qualifierKey, forApiGw);
   if (onQualifier.length === 0) {
     const others = [...new Set(forApiGw.map((g) => (g.ref!.qualifierLabel ? `'${g.ref!.qualifierLabel}'` : 'the unqualified function')))];
     return [{ ...base, rule: 'QualifierMismatch', paths, details: [`grants exist only on ${others.join(', ')}`] }];
   }
-  const denies = (facts.grantsByFunction.get(ref.fnKey) ?? []).filter((g) => g.effect === 'Deny' && g.ref!.qualifierKey === ref.qualifierKey
+  const denies = grantsWhere(facts, ref, 'deny', (g) => g.effect === 'Deny' && g.ref!.qualifierKey === ref.qualifierKey
     && g.principal !== 'other' && g.invokes && g.blockers.length === 0);
   const usable = onQualifier.filter((g) => grantProblems(g, inv).length === 0);
+  const index = grantIndex(facts, ref);
+  const usableSet = new Set(usable);
+  const denySet = new Set(denies);
   const grantIssues: InvocationPath[] = [];
   const grantDetails = new Set<string>();
   const arnIssues: InvocationPath[] = [];
-  const arnDetails: string[] = [];
+  // Paths that miss for the same reason are reported once (an ANY method misses for 7 verbs alike).
+  const arnDetails = new Map<string, string[]>();
   for (const p of paths) {
-    const deny = denies.find((g) => covers(g, p));
+    // Only the statements that can match this path's API (grant-index.ts): linear, not paths × statements.
+    const candidates = index.candidates(p);
+    const deny = denies.length ? candidates.find((g) => denySet.has(g) && covers(g, p)) : undefined;
     if (deny) {
       grantIssues.push(p);
       grantDetails.add(`an explicit Deny in ${deny.site.logicalId} matches ${p.label}`);
@@ -88,13 +95,14 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
       for (const g of onQualifier) grantDetails.add(`${g.site.logicalId}: ${grantProblems(g, inv).join('; ')}`);
       continue;
     }
-    if (usable.some((g) => covers(g, p))) continue;
+    if (candidates.some((g) => usableSet.has(g) && covers(g, p))) continue;
     arnIssues.push(p);
-    arnDetails.push(`${p.label}: ${explainMiss(usable, p, inv)}`);
+    const why = explainMiss(usable, p, inv);
+    arnDetails.set(why, [...(arnDetails.get(why) ?? []), p.label]);
   }
   const out: CoverageIssue[] = [];
   if (grantIssues.length) out.push({ ...base, rule: 'GrantMismatch', paths: grantIssues, details: [...grantDetails] });
-  if (arnIssues.length) out.push({ ...base, rule: 'SourceArnMismatch', paths: arnIssues, details: arnDetails });
+  if (arnIssues.length) out.push({ ...base, rule: 'SourceArnMismatch', paths: arnIssues, details: [...arnDetails].map(([why, labels]) => `${mergeLabels(labels).join('; ')}: ${why}`) });
   return out;
 }
 
@@ -171,12 +179,25 @@ function missReason(pattern: Sym, value: Sym[], p: InvocationPath, inv: Invocati
   if (hasWildcard(c[3]) || hasWildcard(c[4])) {
     return { why: 'the SourceArn has a wildcard in its region or account part, which Lambda rejects at deploy time', score: 1 };
   }
+  // Cross-account: the SourceArn carries the account that owns the API, not the function's (§2.1, C63).
+  const vc = arnComponents(p.arn);
+  const pseudo = (s: Sym) => s.some((x) => isAtom(x) && x.kind === 'pseudo');
+  for (const [i, what] of [[4, 'account'], [3, 'region']] as const) {
+    if (vc.length === 6 && !pseudo(c[i]) && !pseudo(vc[i]) && !globMatch(c[i], vc[i])) {
+      return { why: `${what} ${renderSym(c[i])} in the SourceArn is not the ${what} the API presents (${renderSym(vc[i])})`, score: 2 };
+    }
+  }
   const ps = splitSym(c[5], '/');
   if (!globMatch(ps[0] ?? [], value[0] ?? [])) {
     return { why: `API ${renderSym(ps[0] ?? [])} is not this API (${inv.api.label})`, score: 2 };
   }
   if (p.route === 'authorizer') {
     return { why: literalOf(ps[1] ?? []) === 'authorizers' ? 'authorizer id not covered' : 'authorizer calls use the SourceArn …/authorizers/<id>, not a method ARN', score: 3 };
+  }
+  // WebSocket grants from the CDK fuse stage and route (`…/*$connect`, §4): name the route key, not the stage.
+  const wsTail = inv.api.kind === 'WEBSOCKET' ? literalTail(sym(...ps.slice(1).flatMap((s, i) => (i ? ['/', ...s] : s)))) : undefined;
+  if (wsTail !== undefined && !wsTail.includes('/') && !p.route.endsWith(wsTail)) {
+    return { why: `route ${p.route} not covered (grant covers route key '${wsTail}')`, score: 5 };
   }
   if (ps.length > 1 && !globMatch(ps[1], value[1] ?? [])) {
     return { why: `stage '${renderSym(value[1] ?? [])}' not covered (grant covers '${renderSym(ps[1])}')`, score: 4 };
@@ -188,12 +209,17 @@ function missReason(pattern: Sym, value: Sym[], p: InvocationPath, inv: Invocati
   if (ps.length > 2 && inv.api.kind !== 'WEBSOCKET' && !globMatch(ps[2], value[2] ?? [])) {
     const pm = literalOf(ps[2]);
     if (pm === 'ANY') return { why: 'the method segment is the literal ANY; API Gateway presents the actual verb, so use *', score: 5 };
+    // For an ANY method the label names each verb; a verb-free reason lets them share one line.
+    if (p.route.startsWith('ANY ')) return { why: `those verbs are not covered (grant covers only ${renderSym(ps[2])})`, score: 5 };
     return { why: `method ${renderSym(value[2] ?? [])} not covered (grant covers ${renderSym(ps[2])})`, score: 5 };
   }
   const patternRest = ps.slice(inv.api.kind === 'WEBSOCKET' ? 2 : 3).map(renderSym).join('/');
   const valueRest = value.slice(inv.api.kind === 'WEBSOCKET' ? 2 : 3).map((s) => renderSym(s)).join('/');
   if (inv.api.kind === 'REST' && /\{[^}]*\}/.test(patternRest)) {
-    return { why: `the SourceArn path /${patternRest} has a literal {parameter}; REST presents the concrete path, so use *`, score: 6 };
+    // Prefer this grant as "closest" when `*` in place of its braces would cover the path (C03).
+    const starred = c[5].map((x) => (typeof x === 'string' ? x.replace(/\{[^}]*\}/g, '*') : x));
+    const fits = arnLike(sym(...c.slice(0, 5).flatMap((x) => [...x, ':']), ...starred), p.arn);
+    return { why: `the SourceArn path /${patternRest} has a literal {parameter}; REST presents the concrete path, so use *`, score: fits ? 7 : 6 };
   }
   if (last && ps.length === 3 && inv.api.kind !== 'WEBSOCKET' && literalOf(last) !== undefined && p.route.endsWith(' /')) {
     return { why: 'the root path needs a trailing slash (…/GET/)', score: 6 };
@@ -203,16 +229,47 @@ function missReason(pattern: Sym, value: Sym[], p: InvocationPath, inv: Invocati
 
 /** A SourceArn that would cover the path: the expected ARN with path parameters as `*`. */
 export function suggestedSourceArn(p: InvocationPath): string {
-  return renderSym(p.arn.map((x) => (isAtom(x) && x.kind === 'sample' ? '*' : x)));
+  const text = renderSym(p.arn.map((x) => (isAtom(x) && x.kind === 'sample' ? '*' : x)));
+  const c = arnComponents(p.arn);
+  if (!p.route.startsWith('ANY ') || c.length !== 6) return text;
+  // A REST ANY method is called with every verb: suggest `*` in the method segment (§2.1, C06/C07).
+  const prefix = c.slice(0, 5).map(renderSym).join(':');
+  const segs = text.slice(prefix.length + 1).split('/');
+  if (segs.length < 3) return text;
+  segs[2] = '*';
+  return `${prefix}:${segs.join('/')}`;
 }
 
 export function describeRef(ref: FunctionRef): string {
   return refLabel(ref);
 }
 
-/** `GET /a on stage 'prod', POST /a on stage 'prod' and 3 more`. */
+/** `GET /a on stage 'prod'; POST /b on stage 'prod'; and 3 more`. */
 export function listPaths(paths: readonly InvocationPath[], max = 5): string {
-  const labels = [...new Set(paths.map((p) => p.label))];
+  const labels = mergeLabels(paths.map((p) => p.label));
   const shown = labels.slice(0, max).join('; ');
   return labels.length > max ? `${shown}; and ${labels.length - max} more` : shown;
+}
+
+/** The literal text after the last `*` of a pattern (undefined when it ends in a wildcard or an atom, or has no `*`). */
+function literalTail(pattern: Sym): string | undefined {
+  const last = pattern[pattern.length - 1];
+  // Adjacent literals are merged, so a `*` before an atom leaves the tail non-literal.
+  if (typeof last !== 'string' || !last.includes('*')) return undefined;
+  const tail = last.slice(last.lastIndexOf('*') + 1);
+  return tail === '' ? undefined : tail;
+}
+
+/**
+ * Unique labels, with the verbs of one REST `ANY` method merged:
+ * `GET (ANY) /a on stage 'p'` + `POST (ANY) /a on stage 'p'` → `GET, POST (ANY) /a on stage 'p'`.
+ */
+export function mergeLabels(labels: readonly string[]): string[] {
+  const verbsByRest = new Map<string, string[]>();
+  for (const label of new Set(labels)) {
+    const m = /^([A-Z]+) (\(ANY\) .+)$/.exec(label);
+    const [verb, rest] = m ? [m[1], m[2]] : ['', label];
+    verbsByRest.set(rest, [...(verbsByRest.get(rest) ?? []), verb]);
+  }
+  return [...verbsByRest].map(([rest, verbs]) => (verbs[0] === '' ? rest : `${verbs.join(', ')} ${rest}`));
 }

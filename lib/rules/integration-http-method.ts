@@ -12,11 +12,13 @@ export const IntegrationHttpMethod: RuleDefinition = {
     for (const inv of facts.invocations) {
       const m = inv.integrationHttpMethod;
       if (!m || m.value === 'POST') continue;
-      const what = m.value === undefined ? 'has no IntegrationHttpMethod' : `uses IntegrationHttpMethod ${m.value}`;
+      // OpenAPI bodies spell the field `httpMethod` inside x-amazon-apigateway-integration.
+      const field = m.site.propertyPath?.endsWith('.httpMethod') ? 'x-amazon-apigateway-integration httpMethod' : 'IntegrationHttpMethod';
+      const what = m.value === undefined ? `has no ${field}` : `uses ${field} ${m.value}`;
       out.push({
         site: m.site,
         message: `${inv.description} of API ${inv.api.label} is a Lambda integration that ${what}; Lambda integrations must use POST `
-          + '(whatever the method\'s own verb). Set IntegrationHttpMethod to POST.',
+          + `(whatever the method's own verb). Set ${field} to POST.`,
         fix: { kind: 'set-post', invocation: inv, paths: [] },
       });
     }

@@ -1,4 +1,4 @@
-import { arnComponents } from '../facts/arn-like';
+import { arnComponents, hasWildcard } from '../facts/arn-like';
 import { renderSym, splitSym } from '../facts/value';
 import { RuleDefinition, RuleFinding } from './rule';
 
@@ -12,14 +12,20 @@ export const OverBroadPermission: RuleDefinition = {
   check: (facts) => {
     const out: RuleFinding[] = [];
     for (const g of facts.grants) {
-      if (g.effect !== 'Allow' || g.principal === 'other' || g.orgScoped || !g.invokes) continue;
+      // Statements API Gateway can never use (function-URL or org conditions…) are not grants to it.
+      if (g.effect !== 'Allow' || g.principal === 'other' || g.orgScoped || !g.invokes) continue; //TMP
       const reasons: string[] = [];
       if (g.principal === 'any') reasons.push('its principal is *');
-      if (!g.sourceArns) reasons.push('it has no SourceArn, so any API in any account can invoke the function');
+      if (!g.sourceArns) {
+        reasons.push(g.sourceAccount
+          ? `it has no SourceArn, so any API in account ${renderSym(g.sourceAccount)} can invoke the function`
+          : 'it has no SourceArn, so any API in any account can invoke the function');
+      }
       for (const pattern of g.sourceArns ?? []) {
         const c = arnComponents(pattern);
         const apiSeg = c.length === 6 ? splitSym(c[5], '/')[0] : undefined;
-        if (apiSeg && apiSeg.length > 0 && typeof apiSeg[0] === 'string' && apiSeg[0].startsWith('*')) {
+        // Any wildcard in the id (`*`, `a*`, `abc?def`) lets other APIs match too.
+        if (apiSeg && hasWildcard(apiSeg)) {
           reasons.push(`its SourceArn ${renderSym(pattern)} has a wildcard API id`);
         }
       }

@@ -19,6 +19,6 @@ export const QualifierMismatch: RuleDefinition = {
     }
     const invoked = ref.qualifierLabel ? `qualifier '${ref.qualifierLabel}'` : 'the unqualified function';
     return `${i.invocation.description} of API ${i.invocation.api.label} invokes ${invoked} of ${ref.fnLabel}, but ${i.details.join('; ')} `
-      + `(${listPaths(i.paths)}). Add the permission with FunctionName ${renderSym(ref.value)}, the exact reference the integration invokes.`;
+      + `(${listPaths(i.paths)}). Add the permission with FunctionName ${renderSym(ref.value)}, the exact reference the ${i.invocation.kind} invokes.`;
   }, true),
 };

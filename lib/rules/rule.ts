@@ -10,6 +10,11 @@ export interface FixPlan {
   readonly invocation: Invocation;
   readonly ref?: FunctionRef;
   readonly paths: readonly InvocationPath[];
+  /**
+   * 'grant-role' only: the IAM role (AWS::IAM::Role defined in the app) that needs
+   * `lambda:InvokeFunction` on `ref`. When absent, the fixer uses the invocation's credentials role.
+   */
+  readonly role?: Site;
 }
 
 /** A finding as a rule returns it; the engine adds severity and location details. */

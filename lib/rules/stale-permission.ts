@@ -1,6 +1,7 @@
 import { arnComponents } from '../facts/arn-like';
+import type { Facts } from '../facts/build';
 import { refKey, refLabel } from '../facts/function-ref';
-import { isAtom, literalOf, renderSym, resAtom, splitSym, symKey } from '../facts/value';
+import { literalOf, renderSym, resAtom, splitSym, symKey } from '../facts/value';
 import { RuleDefinition, RuleFinding } from './rule';
 
 export const StalePermission: RuleDefinition = {
@@ -11,42 +12,55 @@ export const StalePermission: RuleDefinition = {
     + 'function, alias or API while its permission was not (semantics.md §7.6.8-9).',
   fixable: false,
   check: (facts) => {
-    const routed = new Map<string, Set<string>>();
-    for (const inv of facts.invocations) {
-      let set = routed.get(inv.api.key);
-      if (!set) routed.set(inv.api.key, (set = new Set()));
-      for (const p of inv.paths) if (p.ref) set.add(refKey(p.ref));
-    }
-    const opaqueApis = new Set(facts.unknowables.map((u) => symKey([resAtom(u.site.stack, u.site.logicalId, 'Ref')])));
+    const routed = routedReferences(facts);
+    const opaque = opaqueApis(facts);
     const out: RuleFinding[] = [];
     for (const g of facts.grants) {
       if (g.effect !== 'Allow' || g.principal !== 'apigateway' || !g.ref || !g.sourceArns) continue;
       for (const pattern of g.sourceArns) {
         const c = arnComponents(pattern);
-        if (c.length !== 6) continue;
+        if (c.length !== 6 || literalOf(c[2]) !== 'execute-api') continue;
         const apiSeg = splitSym(c[5], '/')[0] ?? [];
-        const lit = literalOf(apiSeg);
-        if (lit !== undefined) {
-          if (lit === '' || /[*?]/.test(lit)) continue;
+        const key = symKey(apiSeg);
+        const api = facts.apis.get(key);
+        // An API the app knows (defined, or imported by that id) is judged by what it routes.
+        if (api && (api.site || routed.has(key))) {
+          if (opaque.has(key) || routed.get(key)?.has(refKey(g.ref))) continue;
           out.push({
             site: g.site,
-            message: `${g.site.logicalId} lets API ${lit} invoke ${refLabel(g.ref)}, but no API with that id is defined in this app. `
-              + 'Remove it if that API is gone, or acknowledge this finding if the API lives in another app.',
+            message: `${g.site.logicalId} lets API ${api.label} invoke ${refLabel(g.ref)}, but no integration or authorizer of ${api.label} `
+              + `invokes that reference. Remove the stale grant, or point it at the reference the API really invokes (SourceArn ${renderSym(pattern)}).`,
           });
           continue;
         }
-        if (apiSeg.length !== 1 || !isAtom(apiSeg[0]) || apiSeg[0].kind !== 'res') continue;
-        const key = symKey(apiSeg);
-        const api = facts.apis.get(key);
-        if (!api || !api.site || opaqueApis.has(key)) continue;
-        if (routed.get(key)?.has(refKey(g.ref))) continue;
+        const lit = literalOf(apiSeg);
+        // Wildcard ids are OverBroadPermission's business; atoms we cannot name are not judged.
+        if (lit === undefined || lit === '' || /[*?]/.test(lit)) continue;
         out.push({
           site: g.site,
-          message: `${g.site.logicalId} lets API ${api.label} invoke ${refLabel(g.ref)}, but no integration or authorizer of ${api.label} `
-            + `invokes that reference. Remove the stale grant, or point it at the reference the API really invokes (SourceArn ${renderSym(pattern)}).`,
+          message: `${g.site.logicalId} lets API ${lit} invoke ${refLabel(g.ref)}, but no API with that id is defined in this app. `
+            + 'Remove it if that API is gone, or acknowledge this finding if the API lives in another app.',
         });
       }
     }
     return out;
   },
 };
+
+/** API key → the function references its integrations and authorizers invoke. */
+function routedReferences(facts: Facts): Map<string, Set<string>> {
+  const routed = new Map<string, Set<string>>();
+  for (const inv of facts.invocations) {
+    let set = routed.get(inv.api.key);
+    if (!set) routed.set(inv.api.key, (set = new Set()));
+    for (const p of inv.paths) if (p.ref) set.add(refKey(p.ref));
+  }
+  return routed;
+}
+
+/** APIs whose targets are not all known (OpenAPI body in S3, unresolved URI): a grant for them cannot be judged stale. */
+function opaqueApis(facts: Facts): Set<string> {
+  const out = new Set(facts.unknowables.map((u) => symKey([resAtom(u.site.stack, u.site.logicalId, 'Ref')])));
+  for (const inv of facts.invocations) if (inv.paths.some((p) => !p.ref)) out.add(inv.api.key);
+  return out;
+}

@@ -1,5 +1,6 @@
 import { listPaths } from './coverage';
 import { coverage } from './coverage';
+import { roleCredentialIssues } from './credentials-role-cannot-invoke';
 import { RuleDefinition, RuleFinding } from './rule';
 
 export const Unverifiable: RuleDefinition = {
@@ -19,6 +20,10 @@ export const Unverifiable: RuleDefinition = {
         message: `${i.invocation.description} of API ${i.invocation.api.label} cannot be verified: ${i.details.join('; ')} `
           + `(${listPaths(i.paths)}). Check by hand that the function it invokes lets apigateway.amazonaws.com invoke it from this API.`,
       });
+    }
+    // Credentials roles (or their functions) outside the app: semantics.md §0 mode B, C50.
+    for (const i of roleCredentialIssues(facts)) {
+      if (i.kind === 'unverifiable') out.push({ site: i.site, message: i.message });
     }
     for (const u of facts.unknowables) {
       out.push({ site: u.site, message: `Cannot verify: ${u.what}. ${capitalize(u.check)}.` });

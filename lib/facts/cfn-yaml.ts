@@ -1,0 +1,37 @@
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * YAML short-form intrinsics (`!Ref`, `!Sub`, `!GetAtt`, …) as their long forms, for the `yaml`
+ * package's `customTags`. `!GetAtt A.B` becomes `{ "Fn::GetAtt": ["A", "B"] }` as CloudFormation reads it.
+ */
+export const CFN_YAML_TAGS = [
+  'Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'Split', 'ImportValue', 'FindInMap', 'If', 'Equals', 'Not', 'And', 'Or',
+  'Base64', 'Cidr', 'GetAZs', 'Condition', 'Transform', 'ToJsonString', 'Length',
+].flatMap((name) => {
+  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+  const wrap = (v: any) => {
+    if (name === 'GetAtt' && typeof v === 'string') {
+      // `!GetAtt Res.Attr.With.Dots`: only the first dot separates the logical id.
+      const dot = v.indexOf('.');
+      return { [key]: dot < 0 ? [v] : [v.slice(0, dot), v.slice(dot + 1)] };
+    }
+    return { [key]: v };
+  };
+  return (['scalar', 'seq', 'map'] as const).map((collection) => ({
+    tag: `!${name}`,
+    collection: collection === 'scalar' ? undefined : collection,
+    resolve: (v: any) => wrap(collection === 'scalar' ? v : (v as any).toJSON()),
+  } as any));
+});
+
+/**
+ * Parses a CloudFormation template in JSON or YAML (with short-form intrinsics). Throws the
+ * parser's message (first line) on malformed input.
+ */
+export function parseTemplateText(text: string, fileName = ''): unknown {
+  const trimmed = text.trimStart();
+  if (fileName.toLowerCase().endsWith('.json') || trimmed.startsWith('{')) {
+    return JSON.parse(text);
+  }
+  return parseYaml(text, { customTags: CFN_YAML_TAGS, maxAliasCount: 1000 });
+}

@@ -1,0 +1,135 @@
+import * as path from 'path';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import { NagPack, NagPackProps } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { Finding, SeverityOverride, analyze, validateSeverities } from './engine';
+import { TreeSnapshot, elementKey, loadConstructTree } from './facts/tree-loader';
+import { isAcknowledged } from './report/acknowledgements';
+import { RuleId } from './rule-ids';
+import { RULES } from './rules';
+import { packageVersion } from './version';
+
+/** The pack name: every rule id is `ApiGwLambda-<Name>`, as cdk-nag's `<Pack>-<Rule>`. */
+const PACK_NAME = 'ApiGwLambda';
+
+export interface ApiGatewayLambdaChecksProps extends NagPackProps {
+  /**
+   * Severity per rule id (`error`, `warning`, `info` or `off`; see `RuleSeverity` and `RuleId`),
+   * exactly as the Aspect's `ruleSeverities`.
+   * @default - each rule's default severity
+   */
+  readonly ruleSeverities?: { [ruleId: string]: string };
+}
+
+/**
+ * The API Gateway → Lambda permission checks as a CDK validation plugin / cdk-nag v3 pack:
+ *
+ * ```ts
+ * Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ApiGatewayLambdaChecks(app));
+ * ```
+ *
+ * Findings are the Aspect's (same rule ids, messages and severities) and appear in the CDK
+ * validation report (`validation-report.json` in the cloud assembly). Acknowledge one with
+ * `Validations.of(construct).acknowledge({ id: 'ApiGwLambda-…', reason })`.
+ *
+ * The rules are cross-resource (an integration and the permission that covers it live on different
+ * resources, often in different stacks), so the whole app is analysed once per validation rather
+ * than once per resource as NagPack's per-resource `checkResource` would.
+ */
+export class ApiGatewayLambdaChecks extends NagPack {
+  public readonly name = PACK_NAME;
+  public readonly version = packageVersion();
+  public readonly ruleIds = RULES.map((r) => r.id);
+  private readonly severities: Map<string, SeverityOverride>;
+
+  constructor(scope?: IConstruct, props: ApiGatewayLambdaChecksProps = {}) {
+    super(scope, props);
+    this.packName = PACK_NAME;
+    this.severities = validateSeverities(props.ruleSeverities);
+  }
+
+  /** Called by the CDK after synthesis: analyses `context.appConstruct` and fills `templatePath` from the context. */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    if (!context.appConstruct) {
+      throw new Error(`${PACK_NAME}: the validation context has no appConstruct (aws-cdk-lib >= 2.257 provides it); `
+        + 'call validateScope(app) directly on older versions');
+    }
+    const templates = new Map((context.stackTemplates ?? []).map((s) => [s.stackConstructPath, s.templatePath]));
+    return this.run(context.appConstruct, templates);
+  }
+
+  /** Analyses the app that contains `scope` once, and reports the findings on constructs under `scope`. */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    return this.run(scope, new Map());
+  }
+
+  /** Per-resource hook of NagPack: unused, the analysis is per app (see the class comment). */
+  protected checkResource(_node: CfnResource): void {
+    // Intentionally empty.
+  }
+
+  private run(scope: IConstruct, templatePaths: ReadonlyMap<string, string>): PolicyValidationPluginReport {
+    const tree = loadConstructTree(scope.node.root);
+    const { findings } = analyze(tree.stacks, this.severities);
+    const violations: PolicyViolation[] = [];
+    const add = (ruleName: string, description: string, severity: string, resource: PolicyViolation['violatingResources'][number]) => {
+      const existing = violations.find((v) => v.ruleName === ruleName && v.description === description && v.severity === severity);
+      if (existing) existing.violatingResources.push(resource);
+      else violations.push({ ruleName, description, severity, violatingResources: [resource] });
+    };
+    for (const f of findings) {
+      const target = tree.elements.get(elementKey(f.stackKey, f.logicalId)) ?? tree.stackObjects.get(f.stackKey);
+      if (!target || !isUnder(target, scope) || isAcknowledged(target, f.ruleId)) continue;
+      add(f.ruleId, f.message, reportSeverity(f.severity), {
+        resourceLogicalId: f.logicalId,
+        constructPath: f.constructPath ?? target.node.path,
+        templatePath: templatePathOf(tree, f.stackKey, templatePaths),
+        locations: [f.propertyPath ? `Properties.${f.propertyPath}` : 'Properties'],
+      });
+    }
+    // Same report as the Aspect for elements the tree loader could not render (kept in step with lib/aspect.ts).
+    const unverifiable = this.severities.get(RuleId.UNVERIFIABLE) ?? 'warning';
+    if (unverifiable !== 'off') {
+      for (const { element, error } of tree.unrenderable ?? []) {
+        if (!isUnder(element, scope) || isAcknowledged(element, RuleId.UNVERIFIABLE)) continue;
+        add(RuleId.UNVERIFIABLE, `could not render ${element.node.path} to CloudFormation (${error}), so it was left out of the analysis. `
+          + 'Check its API Gateway and Lambda permissions by hand.', reportSeverity(unverifiable), {
+          constructPath: element.node.path,
+          templatePath: templatePathOf(tree, Stack.of(element).node.path, templatePaths),
+          locations: [],
+        });
+      }
+    }
+    return {
+      success: !violations.some((v) => v.severity === 'error'),
+      violations,
+      pluginVersion: this.version,
+    };
+  }
+}
+
+/** Severity words of the CDK validation report (`info` is reported as `informational`, as the CDK's own plugin does). */
+function reportSeverity(s: Finding['severity'] | SeverityOverride): string {
+  return s === 'info' ? 'informational' : s;
+}
+
+/**
+ * The template file of a stack: from the validation context for top-level stacks; a nested stack's
+ * template sits beside its top-level stack's template (`<name>.nested.template.json`).
+ */
+function templatePathOf(tree: TreeSnapshot, stackKey: string, fromContext: ReadonlyMap<string, string>): string | undefined {
+  const direct = fromContext.get(stackKey);
+  if (direct) return direct;
+  const stack = tree.stackObjects.get(stackKey);
+  if (!stack) return undefined;
+  let top: Stack = stack;
+  while (top.nestedStackParent) top = top.nestedStackParent;
+  const topPath = fromContext.get(top.node.path);
+  return topPath ? path.join(path.dirname(topPath), stack.templateFile) : undefined;
+}
+
+function isUnder(c: IConstruct, scope: IConstruct): boolean {
+  const p = c.node.path;
+  const s = scope.node.path;
+  return s === '' || p === s || p.startsWith(`${s}/`);
+}

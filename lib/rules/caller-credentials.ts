@@ -1,0 +1,102 @@
+import type { Facts } from '../facts/build';
+import { FunctionRef, refLabel } from '../facts/function-ref';
+import { IamPrincipal, iamArnMatch, iamFacts } from '../facts/iam';
+import { Invocation } from '../facts/model';
+import { credentialsSite, groupByRef } from './credentials-role-cannot-invoke';
+import { listPaths } from './coverage';
+import { RuleDefinition, RuleFinding } from './rule';
+
+const ISSUE = 'aws-cdk#9617';
+
+export const CallerCredentials: RuleDefinition = {
+  id: 'ApiGwLambda-CallerCredentials',
+  defaultSeverity: 'warning',
+  summary: 'An integration passes the caller\'s identity through (Credentials arn:aws:iam::*:user/*): every caller identity '
+    + 'needs lambda:InvokeFunction on the function as well as execute-api:Invoke on the API.',
+  rationale: 'With caller passthrough (CDK credentialsPassthrough: true) Lambda sees the IAM identity that signed the request, '
+    + 'not API Gateway, so the function\'s resource policy for apigateway.amazonaws.com is irrelevant and each caller\'s own '
+    + `policies must allow lambda:InvokeFunction on the invoked reference (semantics.md §0 mode C, C36-C37, ${ISSUE}). `
+    + 'Error when the method is not AWS_IAM-authorized (there is no caller identity to pass) or when a role or user defined '
+    + 'in the app has execute-api:Invoke on the method but no lambda:InvokeFunction. Decision for C37 ("pass only if a '
+    + 'matching grant to the known caller roles is found"): no finding only when at least one app-defined role or user '
+    + 'can call the method and every such caller has the grant; when no app-defined caller is visible the callers are '
+    + 'outside the app and a warning asks for a manual check. Fix mode adds the grant to caller roles defined in the app.',
+  fixable: true,
+  check: (facts) => {
+    const out: RuleFinding[] = [];
+    for (const inv of facts.invocations) {
+      if (inv.credentials.mode === 'caller') out.push(...checkInvocation(facts, inv));
+    }
+    return out;
+  },
+};
+
+function checkInvocation(facts: Facts, inv: Invocation): RuleFinding[] {
+  const site = credentialsSite(inv);
+  const name = `${inv.description} of API ${inv.api.label}`;
+  const head = `${name} passes the caller's identity through (Credentials arn:aws:iam::*:user/*)`;
+  if (inv.kind === 'authorizer') {
+    return [{
+      site, severity: 'error',
+      message: `${name} sets caller-passthrough credentials (arn:aws:iam::*:user/*), which an authorizer cannot use: authorizer `
+        + 'credentials must be a role ARN, or absent so that the function\'s resource policy applies.',
+    }];
+  }
+  const notIam = [...new Set(inv.authorizationTypes.filter((t) => t !== 'AWS_IAM'))];
+  if (notIam.length) {
+    return [{
+      site, severity: 'error',
+      message: `${head}, but its authorization type is ${notIam.join(', ')}, not AWS_IAM: requests are not IAM-signed, so there is no `
+        + 'caller identity that could hold lambda:InvokeFunction and every call fails with "Invalid permissions on Lambda function" '
+        + '(C36). Set authorizationType AWS_IAM, or drop credentialsPassthrough and use the function\'s resource policy or a credentials role.',
+    }];
+  }
+  const iam = iamFacts(facts);
+  const groups = groupByRef(inv.paths);
+  const refs = groups.flatMap((g) => (g.ref ? [g.ref] : []));
+  const unresolved = groups.filter((g) => !g.ref).map((g) => g.unresolved!);
+  const arns = inv.paths.filter((p) => p.arn.length > 0).map((p) => p.arn);
+  const callers = iam.executeApiCallers.filter((p) =>
+    iam.decide(p, 'execute-api:Invoke', (pattern) => arns.some((arn) => iamArnMatch(pattern, arn))).allowed);
+  const out: RuleFinding[] = [];
+  const unknown: string[] = [];
+  for (const caller of callers) {
+    const missing = refs.filter((ref) => !iam.decide(caller, 'lambda:InvokeFunction', iam.functionMatcher(ref)).allowed);
+    if (!missing.length) continue;
+    if (caller.opaquePolicies.length) {
+      unknown.push(`${caller.kind} ${caller.label} (has ${caller.opaquePolicies.join(', ')})`);
+      continue;
+    }
+    for (const ref of missing) out.push(missingGrant(inv, site, head, caller, ref));
+  }
+  const refText = refs.map(refLabel).join(', ') || 'the function';
+  const notes: string[] = [];
+  if (callers.length === 0) {
+    notes.push('no role or user defined in this app has execute-api:Invoke on it, so its callers are outside the app');
+  }
+  if (unknown.length) notes.push(`the app-defined callers ${unknown.join(', ')} have policies that cannot be read here`);
+  if (unresolved.length) notes.push(`the invoked function cannot be resolved: ${[...new Set(unresolved)].join('; ')}`);
+  if (notes.length) {
+    out.push({
+      site, severity: 'warning',
+      message: `${head}: every caller needs lambda:InvokeFunction on ${refText} in addition to execute-api:Invoke (${ISSUE}), but `
+        + `${notes.join('; ')}. Check the callers' IAM policies by hand (callers in another account also need a resource-policy `
+        + 'statement on the function).',
+    });
+  }
+  return out;
+}
+
+function missingGrant(inv: Invocation, site: RuleFinding['site'], head: string, caller: IamPrincipal, ref: FunctionRef): RuleFinding {
+  const target = ref.qualifierLabel ? `the ARN qualified with ':${ref.qualifierLabel}'` : 'the unqualified function ARN';
+  const how = caller.kind === 'role'
+    ? (ref.qualifierLabel ? 'alias.grantInvoke(role)' : 'fn.grantInvoke(role)')
+    : (ref.qualifierLabel ? 'alias.grantInvoke(user)' : 'fn.grantInvoke(user)');
+  return {
+    site, severity: 'error',
+    message: `${head}, and ${caller.kind} ${caller.label} may call it (execute-api:Invoke) but is not allowed lambda:InvokeFunction `
+      + `on ${refLabel(ref)} (${target}); its requests fail with "Invalid permissions on Lambda function" (${ISSUE}; `
+      + `${listPaths(inv.paths, 3)}). Fix: ${how}.`,
+    fix: caller.kind === 'role' ? { kind: 'grant-role', invocation: inv, ref, paths: inv.paths, role: caller.site } : undefined,
+  };
+}

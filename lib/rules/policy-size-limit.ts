@@ -1,0 +1,209 @@
+import { arnComponents } from '../facts/arn-like';
+import type { Facts } from '../facts/build';
+import { isFunctionType } from '../facts/evaluate';
+import { parseFunctionRef, refKey, refLabel } from '../facts/function-ref';
+import { Grant, Site } from '../facts/model';
+import { Sym, literalOf, renderSym, splitSym, symKey } from '../facts/value';
+import { RuleDefinition, RuleFinding } from './rule';
+
+/** Lambda's hard limit for one function/version/alias resource policy (semantics.md §6.8, [K-L-QUOTAS]). */
+export const POLICY_LIMIT = 20480;
+export const WARN_RATIO = 0.8;
+
+/*
+ * Size model. Lambda stores one statement per AddPermission (= per AWS::Lambda::Permission) in a
+ * compact JSON document {"Version":"2012-10-17","Id":"default","Statement":[…]} and measures its
+ * length. We render each statement as Lambda stores it (§6.1: Sid, Effect, Principal, Action,
+ * Resource, Condition with "AWS:SourceArn"/"AWS:SourceAccount") with deploy-time values replaced by
+ * values of realistic length: 12-digit account, `us-east-1`, 10-char API ids, function names as
+ * CloudFormation generates them (`<stack>-<logicalId>-<12 random>`, at most 64 chars), Sid = the
+ * permission's physical id (`<stack>-<logicalId>-<12 random>`, at most 100 chars).
+ *
+ * Calibration (test/rules/policy-size.test.ts prints and asserts these):
+ * - aws-cdk#19535 (HTTP API, one statement per route, Sid "UserServiceStack-UserServiceAPIPUTjob…Permission1CBB1DA2-…"):
+ *   a realistic statement renders to ~450 bytes, so the reported failure "final policy size (20937)" is ~46 route
+ *   statements. The report's "around 30 routes" are addRoutes() paths with up to three methods each, and each method
+ *   is its own HttpRoute with its own permission. 30 paths × [GET, POST, PUT] (90 statements) → ~41 KB: error.
+ *   30 single-method routes → ~13.5 KB: no finding (that policy deploys).
+ * - sample-autonomous-cloud-coding-agents#852: 31 REST method/function pairs × 2 statements (stage + test-invoke-stage)
+ *   = 62 statements → ~29 KB: error. The threshold for REST defaults is ~22 methods (44 statements) for the error and
+ *   ~18 for the 80 % warning.
+ * - aws-cdk integ test restapi-books-example (10 permissions over 3 handlers, at most 4 on one): ~2 KB: no finding.
+ */
+export const SIZE_MODEL = {
+  account: '123456789012',
+  region: 'us-east-1',
+  apiId: 10,
+  authorizerId: 6,
+  randomSuffix: 12,
+  maxFunctionName: 64,
+  maxSid: 100,
+} as const;
+
+export const PolicySizeLimit: RuleDefinition = {
+  id: 'ApiGwLambda-PolicySizeLimit',
+  defaultSeverity: 'error',
+  summary: 'The estimated resource policy of one function, alias or version (one statement per AWS::Lambda::Permission on '
+    + 'it) exceeds Lambda\'s 20,480-byte limit (error) or 80 % of it (warning).',
+  rationale: 'Every CDK LambdaIntegration adds two statements per REST method (deployment stage and test-invoke-stage) and '
+    + 'every HttpLambdaIntegration one per route; a function behind ~20 REST methods or ~45 HTTP routes overflows the '
+    + '20 KB policy and the deployment fails with PolicyLengthExceededException (semantics.md §6.8, §7.6.12, C31). '
+    + 'scopePermissionToMethod: false / scopePermissionToRoute: false replace them with one statement per API and stack. '
+    + 'Fix mode consolidates the grants it adds itself; it never deletes yours.',
+  fixable: true,
+  check: (facts) => {
+    const byRef = new Map<string, Grant[]>();
+    for (const g of facts.grants) {
+      if (g.source !== 'permission' || !g.ref) continue;
+      const k = refKey(g.ref);
+      let list = byRef.get(k);
+      if (!list) byRef.set(k, (list = []));
+      list.push(g);
+    }
+    const out: RuleFinding[] = [];
+    let targets: Map<string, Site> | undefined;
+    for (const [k, grants] of byRef) {
+      const bytes = estimatePolicyBytes(facts, grants);
+      if (bytes <= POLICY_LIMIT * WARN_RATIO) continue;
+      targets ??= functionSites(facts);
+      const ref = grants[0].ref!;
+      const over = bytes > POLICY_LIMIT;
+      out.push({
+        site: targets.get(k) ?? { ...grants[0].site, propertyPath: undefined },
+        severity: over ? 'error' : 'warning',
+        message: `The resource policy of ${refLabel(ref)} is estimated at ${fmt(bytes)} bytes from ${grants.length} statements `
+          + `(${Math.round((bytes / POLICY_LIMIT) * 100)} % of Lambda's ${fmt(POLICY_LIMIT)}-byte limit): ${breakdown(facts, grants)}. `
+          + (over
+            ? 'Deployment fails with PolicyLengthExceededException ("The final policy size (…) is bigger than the limit (20480)"). '
+            : 'A few more methods or routes on this function will make deployment fail with PolicyLengthExceededException. ')
+          + 'Consolidate the grants: new LambdaIntegration(fn, { scopePermissionToMethod: false }) (REST) or '
+          + 'new HttpLambdaIntegration(id, fn, { scopePermissionToRoute: false }) (HTTP) add one statement per API and stack '
+          + 'instead of one or two per method/route; for a function shared across stacks, grant each API once yourself '
+          + '(fn.addPermission with SourceArn api.arnForExecuteApi()); fix mode consolidates the grants it adds.',
+      });
+    }
+    return out;
+  },
+};
+
+/** Bytes of the compact policy document Lambda would store for these Permission statements. */
+export function estimatePolicyBytes(facts: Facts, grants: readonly Grant[]): number {
+  const header = '{"Version":"2012-10-17","Id":"default","Statement":[]}'.length;
+  const statements = grants.map((g) => Buffer.byteLength(JSON.stringify(renderStatement(facts, g)), 'utf8'));
+  return header + statements.reduce((a, b) => a + b, 0) + Math.max(0, statements.length - 1);
+}
+
+/** The statement as Lambda stores it (semantics.md §6.1), with realistic stand-ins for deploy-time values. */
+export function renderStatement(facts: Facts, g: Grant): Record<string, unknown> {
+  const ev = facts.ev;
+  const p = ev.resource(g.site.stack, g.site.logicalId)?.Properties ?? {};
+  const text = (v: any) => concrete(facts, ev.str(v, g.site.stack));
+  const principal = text(p.Principal);
+  const condition: Record<string, Record<string, string>> = {};
+  const equals: Record<string, string> = {};
+  if (p.SourceAccount !== undefined) equals['AWS:SourceAccount'] = text(p.SourceAccount);
+  if (p.PrincipalOrgID !== undefined) equals['aws:PrincipalOrgID'] = text(p.PrincipalOrgID);
+  if (p.FunctionUrlAuthType !== undefined) equals['lambda:FunctionUrlAuthType'] = text(p.FunctionUrlAuthType);
+  if (p.EventSourceToken !== undefined) equals['lambda:EventSourceToken'] = text(p.EventSourceToken);
+  if (Object.keys(equals).length) condition.StringEquals = equals;
+  if (p.SourceArn !== undefined) condition.ArnLike = { 'AWS:SourceArn': text(p.SourceArn) };
+  return {
+    Sid: 'x'.repeat(physicalIdLength(facts, g.site.stack, g.site.logicalId, SIZE_MODEL.maxSid)),
+    Effect: 'Allow',
+    Principal: principal === '*' ? '*'
+      : /^\d{12}$/.test(principal) ? { AWS: `arn:aws:iam::${principal}:root` }
+        : principal.startsWith('arn:') ? { AWS: principal } : { Service: principal },
+    Action: text(p.Action) || 'lambda:InvokeFunction',
+    Resource: functionArnText(facts, g),
+    ...(Object.keys(condition).length ? { Condition: condition } : {}),
+  };
+}
+
+function functionArnText(facts: Facts, g: Grant): string {
+  const ref = g.ref!;
+  let name: string;
+  if (ref.definedIn) {
+    const r = facts.ev.resource(ref.definedIn.stack, ref.definedIn.logicalId);
+    name = literalOf(facts.ev.str(r?.Properties?.FunctionName, ref.definedIn.stack))
+      || 'f'.repeat(physicalIdLength(facts, ref.definedIn.stack, ref.definedIn.logicalId, SIZE_MODEL.maxFunctionName));
+  } else {
+    name = ref.fnKey.startsWith('name:') ? ref.fnKey.slice('name:'.length) : 'f'.repeat(SIZE_MODEL.maxFunctionName);
+  }
+  const qualifier = ref.qualifierKey === '' ? '' : `:${literalOf(splitSym(ref.value, ':').pop() ?? []) ?? '1'}`;
+  return `arn:aws:lambda:${SIZE_MODEL.region}:${SIZE_MODEL.account}:function:${name}${qualifier}`;
+}
+
+/** CloudFormation-generated physical id: `<stack name>-<logical id>-<random>`, capped at `max`. */
+function physicalIdLength(facts: Facts, stack: string, logicalId: string, max: number): number {
+  const stackName = (facts.stack(stack)?.displayName ?? stack).split('/').pop() ?? stack;
+  return Math.min(max, stackName.length + 1 + logicalId.length + 1 + SIZE_MODEL.randomSuffix);
+}
+
+/** A value with each deploy-time part replaced by a stand-in of realistic length. */
+function concrete(facts: Facts, v: Sym): string {
+  return v.map((part) => {
+    if (typeof part === 'string') return part;
+    switch (part.kind) {
+      case 'pseudo':
+        if (part.name === 'AWS::Partition') return 'aws';
+        if (part.name === 'AWS::Region') return SIZE_MODEL.region;
+        if (part.name === 'AWS::AccountId') return SIZE_MODEL.account;
+        if (part.name === 'AWS::URLSuffix') return 'amazonaws.com';
+        return 'x'.repeat(20);
+      case 'res': {
+        const type = facts.ev.resource(part.stack, part.logicalId)?.Type;
+        if (type === 'AWS::ApiGateway::RestApi' || type === 'AWS::ApiGatewayV2::Api') return 'a'.repeat(SIZE_MODEL.apiId);
+        if (type === 'AWS::ApiGateway::Authorizer' || type === 'AWS::ApiGatewayV2::Authorizer') return 'b'.repeat(SIZE_MODEL.authorizerId);
+        if (type === 'AWS::Lambda::Version') return '1';
+        if (isFunctionType(type)) return 'f'.repeat(physicalIdLength(facts, part.stack, part.logicalId, SIZE_MODEL.maxFunctionName));
+        return 'x'.repeat(20);
+      }
+      case 'sample':
+        return '*';
+      default:
+        return 'x'.repeat(20);
+    }
+  }).join('');
+}
+
+/** `40 for API Api (stack A), 2 for principal s3.amazonaws.com (stack A)`. */
+function breakdown(facts: Facts, grants: readonly Grant[]): string {
+  const counts = new Map<string, number>();
+  for (const g of grants) {
+    const stack = facts.stack(g.site.stack)?.displayName ?? g.site.stack;
+    const k = `${sourceLabel(facts, g)} (stack ${stack})`;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} for ${k}`).join(', ');
+}
+
+function sourceLabel(facts: Facts, g: Grant): string {
+  if (g.principal !== 'apigateway') return `principal ${g.principalText}`;
+  const arn = g.sourceArns?.[0];
+  if (!arn) return 'API Gateway without SourceArn';
+  const c = arnComponents(arn);
+  const apiSeg = c.length === 6 ? splitSym(c[5], '/')[0] ?? [] : [];
+  const api = facts.apis.get(symKey(apiSeg));
+  if (api) return `API ${api.label}`;
+  return `API ${renderSym(apiSeg) || '?'}`;
+}
+
+/** Where to report: the function, alias or version resource of each reference defined in the app. */
+function functionSites(facts: Facts): Map<string, Site> {
+  const out = new Map<string, Site>();
+  const add = (type: string, expr: (id: string) => any) => {
+    for (const { stack, id } of facts.resources(type)) {
+      const parsed = parseFunctionRef(facts.ev.str(expr(id), stack), facts.ev, facts.physicalNames);
+      if (parsed.ok) out.set(refKey(parsed.ref), { stack, logicalId: id, resourceType: type });
+    }
+  };
+  add('AWS::Lambda::Function', (id) => ({ Ref: id }));
+  add('AWS::Serverless::Function', (id) => ({ Ref: id }));
+  add('AWS::Lambda::Alias', (id) => ({ Ref: id }));
+  add('AWS::Lambda::Version', (id) => ({ Ref: id }));
+  return out;
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,285 @@
+/** Apps for the fix-mode tables: each is a real CDK app with one kind of permission gap (or none). */
+import { App, Aws, NestedStack, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { fn } from '../helpers';
+
+/** Invocation URI of a function ARN (REST, WebSocket, authorizers). */
+export function lambdaUri(stack: Stack, functionArn: string): string {
+  return `arn:${Aws.PARTITION}:apigateway:${stack.region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
+}
+
+/** A REST API with one mock method (the L2 refuses to synthesize an API without methods). */
+export function restApi(stack: Stack, id = 'Api'): apigw.RestApi {
+  const api = new apigw.RestApi(stack, id);
+  api.root.addMethod('OPTIONS', new apigw.MockIntegration());
+  return api;
+}
+
+/** An L1 REST method calling `functionArn` (no permission: L1s never add one, §7.6.1). */
+export function cfnMethod(stack: Stack, id: string, api: apigw.IRestApi, resourceId: string, httpMethod: string,
+  functionArn: string, integrationHttpMethod = 'POST'): apigw.CfnMethod {
+  return new apigw.CfnMethod(stack, id, {
+    restApiId: api.restApiId,
+    resourceId,
+    httpMethod,
+    authorizationType: 'NONE',
+    integration: { type: 'AWS_PROXY', integrationHttpMethod, uri: lambdaUri(stack, functionArn) },
+  });
+}
+
+export interface AppCase {
+  readonly name: string;
+  readonly spec?: string;
+  readonly build: (app: App) => void;
+}
+
+export interface FixableCase extends AppCase {
+  /** Rules report mode finds before the fix (without the `ApiGwLambda-` prefix). */
+  readonly before: readonly string[];
+  /** SourceArn resource parts after the API id of the permissions the fix adds. */
+  readonly added: readonly string[];
+  /** Construct path that gets the `fixed:` info annotation. */
+  readonly fixedOn: string;
+}
+
+export const REST_L1: FixableCase = {
+  name: 'REST L1 CfnMethod with a path parameter',
+  spec: 'C52, C02',
+  before: ['MissingPermission'],
+  added: ['prod/GET/items/*'],
+  fixedOn: '/Stack/GetItem',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const api = restApi(s);
+    cfnMethod(s, 'GetItem', api, api.root.addResource('items').addResource('{id}').resourceId, 'GET', f.functionArn);
+  },
+};
+
+export const REST_ANY_ROOT: FixableCase = {
+  name: 'REST L1 ANY on the root and GET on a nested path',
+  spec: 'C04, C07, C08',
+  before: ['MissingPermission', 'MissingPermission'],
+  added: ['prod/*/', 'prod/GET/a/b'],
+  fixedOn: '/Stack/AnyRoot',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const api = restApi(s);
+    cfnMethod(s, 'AnyRoot', api, api.root.resourceId, 'ANY', f.functionArn);
+    cfnMethod(s, 'GetAB', api, api.root.addResource('a').addResource('b').resourceId, 'GET', f.functionArn);
+  },
+};
+
+export const EXTRA_STAGE: FixableCase = {
+  name: 'REST LambdaIntegration with an extra stage',
+  spec: 'C10',
+  before: ['SourceArnMismatch'],
+  added: ['dev/GET/items'],
+  fixedOn: '/Stack/Api/Default/items/GET/Resource',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const api = new apigw.RestApi(s, 'Api');
+    api.root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(f));
+    new apigw.Stage(s, 'Dev', { deployment: new apigw.Deployment(s, 'DevDeployment', { api }), stageName: 'dev' });
+  },
+};
+
+export const ALIAS_MISMATCH: FixableCase = {
+  name: 'REST method calls an alias while the permission is on the function',
+  spec: 'C17',
+  before: ['QualifierMismatch'],
+  added: ['prod/POST/orders'],
+  fixedOn: '/Stack/PostOrder',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const alias = new lambda.Alias(s, 'Live', { aliasName: 'live', version: f.currentVersion });
+    const api = new apigw.RestApi(s, 'Api');
+    api.root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(f));
+    cfnMethod(s, 'PostOrder', api, api.root.addResource('orders').resourceId, 'POST', alias.functionArn);
+  },
+};
+
+export const HTTP_ROUTES: FixableCase = {
+  name: 'HTTP API (L1) routes with a parameter, ANY and $default',
+  spec: 'C38, C40, C44',
+  before: ['MissingPermission'],
+  added: ['prod/$default', 'prod/*/things', 'prod/GET/items/{id}'],
+  fixedOn: '/Stack/Integration',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const api = new apigwv2.CfnApi(s, 'HttpApi', { name: 'http', protocolType: 'HTTP' });
+    const integ = new apigwv2.CfnIntegration(s, 'Integration', {
+      apiId: api.ref, integrationType: 'AWS_PROXY', integrationUri: f.functionArn, payloadFormatVersion: '2.0',
+    });
+    for (const [id, routeKey] of [['GetItem', 'GET /items/{id}'], ['AnyThings', 'ANY /things'], ['DefaultRoute', '$default']]) {
+      new apigwv2.CfnRoute(s, id, { apiId: api.ref, routeKey, target: `integrations/${integ.ref}` });
+    }
+    new apigwv2.CfnStage(s, 'Prod', { apiId: api.ref, stageName: 'prod', autoDeploy: true });
+  },
+};
+
+export const WEBSOCKET_ROUTES: FixableCase = {
+  name: 'WebSocket integration shared by three routes, permission only for $connect',
+  spec: 'C47',
+  before: ['SourceArnMismatch'],
+  added: ['prod/$default', 'prod/$disconnect'],
+  fixedOn: '/Stack/Integration',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const api = new apigwv2.CfnApi(s, 'WsApi', { name: 'ws', protocolType: 'WEBSOCKET', routeSelectionExpression: '$request.body.action' });
+    const integ = new apigwv2.CfnIntegration(s, 'Integration', {
+      apiId: api.ref, integrationType: 'AWS_PROXY', integrationUri: lambdaUri(s, f.functionArn),
+    });
+    for (const [id, routeKey] of [['Connect', '$connect'], ['Disconnect', '$disconnect'], ['DefaultRoute', '$default']]) {
+      new apigwv2.CfnRoute(s, id, { apiId: api.ref, routeKey, target: `integrations/${integ.ref}` });
+    }
+    new apigwv2.CfnStage(s, 'Prod', { apiId: api.ref, stageName: 'prod' });
+    f.addPermission('Connect', {
+      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      sourceArn: s.formatArn({ service: 'execute-api', resource: api.ref, resourceName: '*$connect' }),
+    });
+  },
+};
+
+export const REST_AUTHORIZER: FixableCase = {
+  name: 'REST L1 Lambda authorizer',
+  spec: 'C48, C49',
+  before: ['MissingPermission'],
+  added: ['authorizers/${Auth}'],
+  fixedOn: '/Stack/Auth',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const authFn = fn(s, 'AuthFn');
+    const api = new apigw.RestApi(s, 'Api');
+    const auth = new apigw.CfnAuthorizer(s, 'Auth', {
+      restApiId: api.restApiId, name: 'auth', type: 'TOKEN', identitySource: 'method.request.header.Authorization',
+      authorizerUri: lambdaUri(s, authFn.functionArn),
+    });
+    auth.overrideLogicalId('Auth');
+    api.root.addResource('secure').addMethod('GET', new apigw.LambdaIntegration(f), {
+      authorizationType: apigw.AuthorizationType.CUSTOM, authorizer: { authorizerId: auth.ref },
+    });
+  },
+};
+
+export const OPENAPI_BODY: FixableCase = {
+  name: 'SpecRestApi inline OpenAPI body (one operation with httpMethod GET)',
+  spec: 'C51, C62',
+  before: ['IntegrationHttpMethod', 'MissingPermission', 'MissingPermission'],
+  added: ['prod/GET/pets/*', 'prod/POST/pets'],
+  fixedOn: '/Stack/Api/Resource',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const integ = (httpMethod: string) => ({ type: 'aws_proxy', httpMethod, uri: lambdaUri(s, f.functionArn) });
+    new apigw.SpecRestApi(s, 'Api', {
+      apiDefinition: apigw.ApiDefinition.fromInline({
+        openapi: '3.0.1',
+        info: { title: 'pets', version: '1' },
+        paths: {
+          '/pets/{petId}': { get: { 'x-amazon-apigateway-integration': integ('POST') } },
+          '/pets': { post: { 'x-amazon-apigateway-integration': integ('GET') } },
+        },
+      }),
+    });
+  },
+};
+
+export const POST_FIX: FixableCase = {
+  name: 'REST L1 Lambda integration with IntegrationHttpMethod GET and no permission',
+  spec: 'C62, C52',
+  before: ['IntegrationHttpMethod', 'MissingPermission'],
+  added: ['prod/GET/items'],
+  fixedOn: '/Stack/GetItems',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const api = restApi(s);
+    cfnMethod(s, 'GetItems', api, api.root.addResource('items').resourceId, 'GET', f.functionArn, 'GET');
+  },
+};
+
+export const CROSS_STACK: FixableCase = {
+  name: 'function in another stack',
+  spec: '§7.6.3',
+  before: ['MissingPermission'],
+  added: ['prod/GET/items'],
+  fixedOn: '/ApiStack/GetItems',
+  build: (app) => {
+    const fnStack = new Stack(app, 'FnStack');
+    const f = fn(fnStack, 'Handler');
+    const s = new Stack(app, 'ApiStack');
+    const api = restApi(s);
+    cfnMethod(s, 'GetItems', api, api.root.addResource('items').resourceId, 'GET', f.functionArn);
+  },
+};
+
+/**
+ * The function's stack already depends on the API's stack (an environment variable holds the API
+ * id) and the integration names the function by its physical name: a permission in the API stack
+ * referencing the function would close a cycle, so it must go into the function's stack.
+ */
+export const CROSS_STACK_CYCLE: FixableCase = {
+  name: 'function stack depends on the API stack',
+  before: ['MissingPermission'],
+  added: ['prod/GET/items'],
+  fixedOn: '/ApiStack/GetItems',
+  build: (app) => {
+    const s = new Stack(app, 'ApiStack');
+    const api = restApi(s);
+    const fnStack = new Stack(app, 'FnStack');
+    fn(fnStack, 'Handler', { functionName: 'fixed-name-handler', environment: { API_ID: api.restApiId } });
+    const arn = `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:fixed-name-handler`;
+    cfnMethod(s, 'GetItems', api, api.root.addResource('items').resourceId, 'GET', arn);
+  },
+};
+
+export const NESTED_STACK: FixableCase = {
+  name: 'L1 method in a nested stack, API and function in the parent',
+  before: ['MissingPermission'],
+  added: ['prod/GET/items'],
+  fixedOn: '/Stack/Nested/GetItems',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const api = restApi(s);
+    const items = api.root.addResource('items');
+    const nested = new NestedStack(s, 'Nested');
+    cfnMethod(nested, 'GetItems', api, items.resourceId, 'GET', f.functionArn);
+  },
+};
+
+export const FIXABLE: readonly FixableCase[] = [
+  REST_L1, REST_ANY_ROOT, EXTRA_STAGE, ALIAS_MISMATCH, HTTP_ROUTES, WEBSOCKET_ROUTES, REST_AUTHORIZER, OPENAPI_BODY, POST_FIX,
+  CROSS_STACK, CROSS_STACK_CYCLE, NESTED_STACK,
+];
+
+/** Apps with nothing to fix: fix mode must leave their templates exactly as report mode does. */
+export const GOOD: readonly AppCase[] = [
+  {
+    name: 'REST LambdaIntegration defaults',
+    spec: 'C01',
+    build: (app) => {
+      const s = new Stack(app, 'Stack');
+      const api = new apigw.RestApi(s, 'Api');
+      api.root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(fn(s, 'Handler')));
+    },
+  },
+  {
+    name: 'LambdaRestApi proxy',
+    spec: 'C04',
+    build: (app) => {
+      const s = new Stack(app, 'Stack');
+      new apigw.LambdaRestApi(s, 'Api', { handler: fn(s, 'Handler') });
+    },
+  },
+];
