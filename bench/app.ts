@@ -40,7 +40,7 @@ export interface BenchAppShape {
 }
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
-const ROUTES_PER_FUNCTION = 25;
+const ROUTES_PER_FUNCTION = 12;
 const MISSING_EVERY = 20;
 const AUTHORIZED_EVERY = 3;
 const CODE = 'exports.handler = async () => ({ statusCode: 200, body: "ok" });';

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { Finding, SeverityOverride, analyze, validateSeverities } from './engine';
@@ -114,18 +114,15 @@ function reportSeverity(s: Finding['severity'] | SeverityOverride): string {
 }
 
 /**
- * The template file of a stack: from the validation context for top-level stacks; a nested stack's
- * template sits beside its top-level stack's template (`<name>.nested.template.json`).
+ * The template file of a stack: from the validation context when the CDK lists the stack; otherwise
+ * (nested stacks, stacks of a Stage the plugin was not added to) where its Stage writes it.
  */
 function templatePathOf(tree: TreeSnapshot, stackKey: string, fromContext: ReadonlyMap<string, string>): string | undefined {
   const direct = fromContext.get(stackKey);
   if (direct) return direct;
   const stack = tree.stackObjects.get(stackKey);
-  if (!stack) return undefined;
-  let top: Stack = stack;
-  while (top.nestedStackParent) top = top.nestedStackParent;
-  const topPath = fromContext.get(top.node.path);
-  return topPath ? path.join(path.dirname(topPath), stack.templateFile) : undefined;
+  const stage = stack && Stage.of(stack);
+  return stack && stage ? path.join(stage.outdir, stack.templateFile) : undefined;
 }
 
 function isUnder(c: IConstruct, scope: IConstruct): boolean {

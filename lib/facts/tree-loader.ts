@@ -52,7 +52,8 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
       }
       for (const [section, entries] of Object.entries<any>(resolved ?? {})) {
         if (!entries || typeof entries !== 'object') continue;
-        template[section] = { ...(template[section] ?? {}), ...entries };
+        // Merge in place: copying the section per element would be quadratic in the stack's size.
+        Object.assign((template[section] ??= {}), entries);
         for (const logicalId of Object.keys(entries)) {
           constructPaths.set(logicalId, el.node.path);
           elements.set(elementKey(key, logicalId), el);
@@ -95,11 +96,25 @@ function ownElements(stack: Stack): CfnElement[] {
 }
 
 class StackAwareResolver extends DefaultTokenResolver {
+  /**
+   * Token → resolved value, for this stack and this load only (nothing changes the tree meanwhile).
+   * The same references recur in every resource (function ARNs, API ids), and some tokens are
+   * expensive: a REST Deployment's logical id hashes its whole API each time it is resolved.
+   */
+  private readonly memo = new Map<IResolvable, any>();
+
   constructor(private readonly consumer: Stack) {
     super(new JoinConcat());
   }
 
   public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
+    if (this.memo.has(t)) return this.memo.get(t);
+    const v = this.resolveUncached(t, context, postProcessor);
+    this.memo.set(t, v);
+    return v;
+  }
+
+  private resolveUncached(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
     if (Reference.isReference(t) && CfnElement.isCfnElement(t.target)) {
       const producer = Stack.of(t.target);
       if (producer !== this.consumer) {

@@ -1,6 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
+import { RestApiBase } from 'aws-cdk-lib/aws-apigateway';
 import type { Facts } from '../facts/build';
 import { Site } from '../facts/model';
+import { Sym, isAtom, resAtom } from '../facts/value';
 import { ElementIndex, resourceElement } from './tokens';
 
 const OPENAPI_HTTP_METHOD = /^Body\.paths\.(.+)\.(get|put|post|delete|options|head|patch|x-amazon-apigateway-any-method)\.x-amazon-apigateway-integration\.httpMethod$/;
@@ -16,6 +18,7 @@ export function setPost(site: Site, facts: Facts, index: ElementIndex): { elemen
   if (!element) return { problem: `${site.logicalId} is not a resource of this app` };
   if (site.propertyPath === 'Integration.IntegrationHttpMethod') {
     element.addPropertyOverride('Integration.IntegrationHttpMethod', 'POST');
+    redeploy(facts.ev.str(facts.ev.resource(site.stack, site.logicalId)?.Properties?.RestApiId, site.stack), index, site);
     return { element, override: 'Integration.IntegrationHttpMethod' };
   }
   const m = OPENAPI_HTTP_METHOD.exec(site.propertyPath ?? '');
@@ -29,7 +32,21 @@ export function setPost(site: Site, facts: Facts, index: ElementIndex): { elemen
   }
   const override = ['Body', 'paths', path!, verb!, 'x-amazon-apigateway-integration', 'httpMethod'].map(escapeKey).join('.');
   element.addPropertyOverride(override, 'POST');
+  redeploy([resAtom(site.stack, site.logicalId, 'Ref')], index, site);
   return { element, override: `${site.propertyPath}` };
+}
+
+/**
+ * API Gateway serves a stage from a deployment snapshot, and the CDK's deployment fingerprint does
+ * not see property overrides: without a new hash the fixed method would only reach the stage on some
+ * later deployment. Add the fix to the API's latest deployment, as the CDK's own Method does.
+ */
+function redeploy(apiId: Sym, index: ElementIndex, site: Site): void {
+  const atom = apiId.length === 1 && isAtom(apiId[0]) && apiId[0].kind === 'res' ? apiId[0] : undefined;
+  const api = atom ? resourceElement(index, atom.stack, atom.logicalId)?.node.scope : undefined;
+  if (api instanceof RestApiBase) {
+    api.latestDeployment?.addToLogicalId({ 'cdk-apigw-lambda-permissions': `POST ${site.logicalId} ${site.propertyPath}` });
+  }
 }
 
 /** `addOverride` splits on unescaped dots; paths such as `/v1.0/items` keep theirs. */

@@ -2,7 +2,7 @@ import { arnComponents, hasWildcard } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { FunctionRef, refKey } from '../facts/function-ref';
 import { Grant, InvocationPath } from '../facts/model';
-import { Sym, splitSym, symKey } from '../facts/value';
+import { Sym, symKey } from '../facts/value';
 
 /**
  * The grants on one function reference, bucketed by the API id their SourceArn names. The CDK adds
@@ -70,14 +70,32 @@ export function grantsWhere(facts: Facts, ref: FunctionRef, name: string, keep: 
 
 /** `\u0000`-prefixed key of the API id segment of an ARN's resource part; undefined when not an ARN. */
 function apiKey(arn: Sym): string | undefined {
-  const c = arnComponents(arn);
-  if (c.length !== 6) return undefined;
-  return `\u0000${symKey(splitSym(c[5], '/', 2)[0] ?? [])}`;
+  const first = apiSegment(arn);
+  return first && `\u0000${symKey(first)}`;
 }
 
 function patternApiKey(pattern: Sym): string | undefined {
-  const c = arnComponents(pattern);
+  const first = apiSegment(pattern);
+  return first && !hasWildcard(first) ? `\u0000${symKey(first)}` : undefined;
+}
+
+/** The resource part up to its first `/` (the API id of an execute-api ARN). */
+function apiSegment(arn: Sym): Sym | undefined {
+  const c = arnComponents(arn);
   if (c.length !== 6) return undefined;
-  const first = splitSym(c[5], '/', 2)[0] ?? [];
-  return hasWildcard(first) ? undefined : apiKey(pattern);
+  const out: Array<Sym[number]> = [];
+  for (const p of c[5]) {
+    if (typeof p !== 'string') {
+      out.push(p);
+      continue;
+    }
+    const slash = p.indexOf('/');
+    if (slash < 0) {
+      out.push(p);
+      continue;
+    }
+    if (slash > 0) out.push(p.slice(0, slash));
+    break;
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ export const OverBroadPermission: RuleDefinition = {
     const out: RuleFinding[] = [];
     for (const g of facts.grants) {
       // Statements API Gateway can never use (function-URL or org conditions…) are not grants to it.
-      if (g.effect !== 'Allow' || g.principal === 'other' || g.orgScoped || !g.invokes) continue; //TMP
+      if (g.effect !== 'Allow' || g.principal === 'other' || g.orgScoped || !g.invokes || g.blockers.length > 0) continue;
       const reasons: string[] = [];
       if (g.principal === 'any') reasons.push('its principal is *');
       if (!g.sourceArns) {

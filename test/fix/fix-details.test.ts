@@ -10,13 +10,13 @@ import { App, Aspects, AspectPriority, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
-import { ApiGatewayLambdaPermissions, FixStageScope, PermissionMode } from '../../lib';
+import { ApiGatewayLambdaPermissions, ApiGatewayLambdaPermissionsProps, FixStageScope, PermissionMode } from '../../lib';
 import { analyze } from '../../lib/engine';
 import { applyFixes } from '../../lib/fix';
 import { loadConstructTree } from '../../lib/facts/tree-loader';
 import { fn } from '../helpers';
 import {
-  ALIAS_MISMATCH, CROSS_STACK, CROSS_STACK_CYCLE, EXTRA_STAGE, NESTED_STACK, REST_L1, cfnMethod, restApi,
+  ALIAS_MISMATCH, CROSS_STACK, CROSS_STACK_CYCLE, EXTRA_STAGE, NESTED_STACK, POST_FIX, REST_L1, cfnMethod, restApi,
 } from './fix-cases';
 import { addedPermissions, check, errors, synth } from './fix-harness';
 
@@ -251,5 +251,21 @@ describe('templates loaded with cloudformation-include', () => {
     const fixed = synth(include(raw.templates[0].template), { props: FIX });
     expect(addedPermissions(fixed.templates).map((p) => p.rest)).toEqual(['prod/GET/items/*']);
     expect(errors(check(fixed.templates))).toEqual([]);
+  });
+});
+
+describe('POST fix reaches the deployed stage', () => {
+  test('setting IntegrationHttpMethod to POST gives the API a new deployment (the CDK hash ignores overrides)', () => {
+    const deploymentIds = (props?: ApiGatewayLambdaPermissionsProps) => {
+      const r = synth(POST_FIX.build, { props });
+      const t = r.templates.find((x) => x.key === 'Stack')!;
+      return Object.entries(t.template.Resources ?? {}).filter(([, v]) => v.Type === 'AWS::ApiGateway::Deployment').map(([k]) => k);
+    };
+    const before = deploymentIds();
+    const after = deploymentIds({ mode: PermissionMode.FIX });
+    expect(before).toHaveLength(1);
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before[0]);
+    expect(deploymentIds({ mode: PermissionMode.FIX })).toEqual(after); // still deterministic
   });
 });

@@ -197,6 +197,16 @@ const STALE: Row[] = [
     expect: [{ rule: 'OverBroadPermission', path: '/Stack/P' }],
   },
   {
+    name: 'an API imported by its literal id that routes to the function (C63)',
+    stackProps: { env: { account: '111111111111', region: 'eu-west-1' } },
+    build: (c) => {
+      permission(c, 'P');
+      const imported = apigw.RestApi.fromRestApiAttributes(c.stack, 'Imported', { restApiId: 'abc123defg', rootResourceId: 'root12' });
+      imported.root.addResource('orders').addMethod('GET', new apigw.LambdaIntegration(c.fn));
+    },
+    expect: [],
+  },
+  {
     name: 'an API whose OpenAPI body is in S3 is not judged',
     build: (c) => {
       permission(c, 'P');
