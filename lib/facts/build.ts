@@ -35,6 +35,8 @@ export class Facts {
   /** Invocations by API key. */
   readonly invocationsByApi = new Map<string, Invocation[]>();
   readonly unknowables: Unknowable[] = [];
+  /** Base functions the app declares as managed elsewhere (imported with skipPermissions: true). */
+  readonly externalFunctions = new Set<string>();
   readonly physicalNames = new Map<string, { stack: string; logicalId: string }>();
   readonly byType = new Map<string, Res[]>();
 
@@ -93,6 +95,12 @@ class FactsBuilder {
     this.collectQuickCreate();
     this.collectAuthorizers();
     this.collectOpenApiBodies();
+    for (const s of f.stacks) {
+      for (const expr of s.externalFunctions ?? []) {
+        const parsed = parseFunctionRef(this.ev.str(expr, s.key), this.ev, f.physicalNames as PhysicalNames);
+        if (parsed.ok) f.externalFunctions.add(parsed.ref.fnKey);
+      }
+    }
     for (const g of extractGrants(f, this.ev, f.physicalNames)) {
       f.grants.push(g);
       if (!g.ref) continue;
@@ -204,7 +212,7 @@ class FactsBuilder {
         },
         authorizationTypes: [literalOf(this.ev.str(p.AuthorizationType, stack)) ?? 'NONE'],
         paths: path === undefined
-          ? this.unresolvedPaths(api, route, 'the method\'s resource path cannot be resolved')
+          ? this.unresolvedPaths(api, route, `the method's resource path cannot be resolved: ${this.pathBreak(this.ev.str(p.ResourceId, stack))}`)
           : this.restPaths(api, uri, verb, path, stack),
       });
     }
@@ -228,6 +236,24 @@ class FactsBuilder {
     }
     this.restPathMemo.set(key, result);
     return result;
+  }
+
+  /** Where a resource's parent chain leaves the analysed templates (for the Unverifiable message). */
+  private pathBreak(resourceId: Sym): string {
+    let id = resourceId;
+    let below = '';
+    for (let depth = 0; depth < 64; depth++) {
+      const a = id.length === 1 && isAtom(id[0]) && id[0].kind === 'res' ? id[0] : undefined;
+      const res = a && a.attr === 'Ref' ? this.ev.resource(a.stack, a.logicalId) : undefined;
+      if (!a || res?.Type !== 'AWS::ApiGateway::Resource') break;
+      const part = literalOf(this.ev.str(res.Properties?.PathPart, a.stack));
+      if (part === undefined) return `the PathPart of ${a.logicalId} is not a literal`;
+      below = `/${part}${below}`;
+      id = this.ev.str(res.Properties?.ParentId, a.stack);
+    }
+    const what = literalOf(id) !== undefined ? `resource id '${literalOf(id)}'` : renderSym(id);
+    return `${below ? `the parent of ${below}` : 'its resource'} is ${what}, which is not defined in the analysed templates `
+      + '(an imported API or resource)';
   }
 
   /** REST SourceArn: `{api}/{stage}/{VERB}/{concrete path}`; `{param}` and `{proxy+}` only match `*` (§2). */

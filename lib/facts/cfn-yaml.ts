@@ -29,6 +29,8 @@ export const CFN_YAML_TAGS = [
  * parser's message (first line) on malformed input.
  */
 export function parseTemplateText(text: string, fileName = ''): unknown {
+  // Editors on Windows like to add a byte-order mark; neither CloudFormation nor we care about it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const trimmed = text.trimStart();
   if (fileName.toLowerCase().endsWith('.json') || trimmed.startsWith('{')) {
     return JSON.parse(text);

@@ -20,6 +20,11 @@ export interface StackTemplate {
   readonly parent?: { readonly stackKey: string; readonly logicalId: string };
   /** Construct path of each logical id, when known. */
   readonly constructPaths?: ReadonlyMap<string, string>;
+  /**
+   * Function references (CloudFormation expressions) the app declares as managed elsewhere: functions
+   * imported with `skipPermissions: true`. Only the construct tree knows this (semantics.md C54).
+   */
+  readonly externalFunctions?: readonly any[];
 }
 
 export interface CfnTemplate {

@@ -2,6 +2,7 @@ import {
   CfnElement, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack,
   Token, Tokenization,
 } from 'aws-cdk-lib';
+import { FunctionBase } from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { CROSS_STACK_REF, StackTemplate } from './template';
 
@@ -41,7 +42,8 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
     const template: Record<string, any> = {};
     const constructPaths = new Map<string, string>();
     const resolver = new StackAwareResolver(stack);
-    for (const el of ownElements(stack)) {
+    const own = ownConstructs(stack);
+    for (const el of own.elements) {
       let resolved: any;
       try {
         // `_toCloudFormation` is what synthesis itself calls: it applies overrides and escape hatches.
@@ -60,6 +62,8 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
         }
       }
     }
+    const externalFunctions = own.skipPermissionImports
+      .map((f) => Tokenization.resolve(f.functionArn, { scope: stack, resolver, preparing: false }));
     const parentStack = stack.nestedStackParent;
     const parentResource = (stack as any).nestedStackResource as CfnElement | undefined;
     stacks.push({
@@ -72,6 +76,7 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
         ? { stackKey: stackKeyOf(parentStack), logicalId: parentStack.resolve(parentResource.logicalId) }
         : undefined,
       constructPaths,
+      externalFunctions,
     });
   }
   return { stacks, elements, stackObjects, unrenderable };
@@ -81,18 +86,22 @@ function findStacks(root: IConstruct): Stack[] {
   return root.node.findAll().filter((c): c is Stack => Stack.isStack(c));
 }
 
-/** CfnElements that belong to this stack (not to a nested or child stack). */
-function ownElements(stack: Stack): CfnElement[] {
-  const out: CfnElement[] = [];
+/**
+ * One walk over the stack's own subtree (not into nested or child stacks): its CfnElements, and the
+ * functions imported with `skipPermissions: true` (the user says their permissions live elsewhere).
+ */
+function ownConstructs(stack: Stack): { elements: CfnElement[]; skipPermissionImports: FunctionBase[] } {
+  const elements: CfnElement[] = [];
+  const skipPermissionImports: FunctionBase[] = [];
   const visit = (c: IConstruct) => {
-    if (CfnElement.isCfnElement(c)) out.push(c);
+    if (CfnElement.isCfnElement(c)) elements.push(c);
+    else if (c instanceof FunctionBase && (c as any)._skipPermissions === true) skipPermissionImports.push(c);
     for (const child of c.node.children) {
-      if (Stack.isStack(child)) continue;
-      visit(child);
+      if (!Stack.isStack(child)) visit(child);
     }
   };
   visit(stack);
-  return out;
+  return { elements, skipPermissionImports };
 }
 
 class StackAwareResolver extends DefaultTokenResolver {
@@ -108,10 +117,16 @@ class StackAwareResolver extends DefaultTokenResolver {
   }
 
   public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
-    if (this.memo.has(t)) return this.memo.get(t);
-    const v = this.resolveUncached(t, context, postProcessor);
-    this.memo.set(t, v);
-    return v;
+    if (process.env.NO_MEMO) return this.resolveUncached(t, context, postProcessor);
+    if (process.env.MEMO_PRIM) {
+      if (this.memo.has(t)) return this.memo.get(t);
+      const v = this.resolveUncached(t, context, postProcessor);
+      if (v === null || typeof v !== 'object') this.memo.set(t, v);
+      return v;
+    }
+    if (!this.memo.has(t)) this.memo.set(t, this.resolveUncached(t, context, postProcessor));
+    // A copy: synthesis deep-merges property overrides into resolved values in place.
+    return process.env.MEMO_PRIM ? this.memo.get(t) : copyJson(this.memo.get(t));
   }
 
   private resolveUncached(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
@@ -139,4 +154,12 @@ function joinParts(x: any): any[] {
   if (x === undefined || x === '') return [];
   if (x && typeof x === 'object' && Array.isArray(x['Fn::Join']) && x['Fn::Join'][0] === '') return x['Fn::Join'][1];
   return [x];
+}
+
+function copyJson(v: any): any {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyJson);
+  const out: Record<string, any> = {};
+  for (const k of Object.keys(v)) out[k] = copyJson(v[k]);
+  return out;
 }

@@ -91,10 +91,11 @@ export function applyFixes(input: FixInput): FixChange[] {
     const fnEl = s.ref.definedIn ? tree.elements.get(elementKey(s.ref.definedIn.stack, s.ref.definedIn.logicalId)) : undefined;
     const target = fnEl ?? (r && requestTargets.get(r));
     if (!target) continue;
+    // Info only: the re-analysis after the fix reports the PolicySizeLimit error itself.
     changes.push({
       target,
       ruleId: POLICY_SIZE_RULE,
-      severity: 'error',
+      severity: 'info',
       message: `fix mode cannot keep the resource policy of ${refLabel(s.ref)} under ${POLICY_LIMIT_BYTES} bytes: the existing statements `
         + `are about ${s.existingBytes} bytes and the fix needs about ${s.finalBytes - s.existingBytes} more even with API-wide SourceArns. `
         + 'The fix never deletes a permission: consolidate the existing ones (e.g. scopePermissionToMethod: false / scopePermissionToRoute: false).',

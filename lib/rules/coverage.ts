@@ -61,7 +61,7 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
   const forApiGw = grantsWhere(facts, ref, 'allow-apigw',
     (g) => !!g.ref && g.effect === 'Allow' && (g.principal === 'apigateway' || g.principal === 'any'));
   if (forApiGw.length === 0) {
-    const external = externalReason(inv, ref);
+    const external = externalReason(facts, inv, ref);
     if (external) return [{ ...base, rule: 'Unverifiable', paths, details: [external] }];
     return [{ ...base, rule: 'MissingPermission', paths, details: [] }];
   }
@@ -138,7 +138,10 @@ export function covers(g: Grant, p: InvocationPath): boolean {
  * A function not defined in the analysed templates, in another account or an unknown environment:
  * its permission must live elsewhere (rules.md Unverifiable; semantics.md §7.6.3, C53/C54).
  */
-function externalReason(inv: Invocation, ref: FunctionRef): string | undefined {
+function externalReason(facts: Facts, inv: Invocation, ref: FunctionRef): string | undefined {
+  if (facts.externalFunctions.has(ref.fnKey)) {
+    return `${ref.fnLabel} is imported with skipPermissions: true, so its permission must exist outside this app (C54)`;
+  }
   if (ref.definedIn) return undefined;
   const fnAcct = ref.account ? literalOf(ref.account) : undefined;
   const apiAcct = literalOf(inv.api.account);
