@@ -93,7 +93,7 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
       cdk.Aspects.of(app).add(new lib.ApiGatewayLambdaPermissions({ mode: lib.PermissionMode.FIX }));
       break;
     case 'plugin':
-      cdk.Validations.of(app).addPlugins(new lib.ApiGatewayLambdaChecks());
+      cdk.Validations.of(app).addPlugins(new lib.ApiGatewayLambdaChecks(app));
       break;
     case 'cdk-nag':
       cdk.Validations.of(app).addPlugins(new nag.ServerlessChecks(app));

@@ -1,13 +1,10 @@
-import { Annotations, IAspect } from 'aws-cdk-lib';
+import { IAspect } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { Finding, SeverityOverride, analyze, validateSeverities } from './engine';
-import { elementKey, loadConstructTree } from './facts/tree-loader';
+import { SeverityOverride, validateSeverities } from './engine';
 import { FixStageScope, applyFixes, reportChange } from './fix';
 import { isAcknowledged } from './report/acknowledgements';
 import { annotate } from './report/annotations';
-import { RuleId } from './rule-ids';
-
-const UNVERIFIABLE = RuleId.UNVERIFIABLE;
+import { analyzeTree, isUnder } from './tree-analysis';
 
 /** What the Aspect does with findings. */
 export enum PermissionMode {
@@ -70,41 +67,19 @@ export class ApiGatewayLambdaPermissions implements IAspect {
     const root = node.node.root;
     if (this.analysed.has(root)) return;
     this.analysed.add(root);
-    const scopePath = node.node.path;
-    let tree = loadConstructTree(root);
-    let { facts, findings } = analyze(tree.stacks, this.severities);
+    let analysis = analyzeTree(root, this.severities);
     if (this.mode === PermissionMode.FIX) {
       // Repair what is fixable, then analyse the result again: whatever is left is reported as usual.
-      const fixable = findings.filter((f) => {
-        const target = f.fix && tree.elements.get(elementKey(f.stackKey, f.logicalId));
-        return target && isUnder(target, scopePath) && !isAcknowledged(target, f.ruleId);
-      });
-      const changes = applyFixes({ tree, facts, findings: fixable, stageScope: this.stageScope });
-      if (changes.length) {
-        tree = loadConstructTree(root);
-        ({ facts, findings } = analyze(tree.stacks, this.severities));
-      }
+      const fixable = analysis.targets
+        .filter(({ finding, target }) => finding.fix && isUnder(target, node) && !isAcknowledged(target, finding.ruleId))
+        .map(({ finding }) => finding);
+      const changes = applyFixes({ tree: analysis.tree, facts: analysis.facts, findings: fixable, stageScope: this.stageScope });
+      if (changes.length) analysis = analyzeTree(root, this.severities);
       changes.forEach(reportChange);
     }
-    for (const f of findings) {
-      const target = tree.elements.get(elementKey(f.stackKey, f.logicalId)) ?? tree.stackObjects.get(f.stackKey);
-      if (!target || !isUnder(target, scopePath)) continue;
-      if (isAcknowledged(target, f.ruleId)) continue;
-      this.report(target, f);
+    for (const { finding, target } of analysis.targets) {
+      if (isUnder(target, node) && !isAcknowledged(target, finding.ruleId)) annotate(target, finding);
     }
-    for (const { element, error } of tree.unrenderable) {
-      if (!isUnder(element, scopePath) || isAcknowledged(element, UNVERIFIABLE)) continue;
-      Annotations.of(element).addWarningV2(UNVERIFIABLE, `${UNVERIFIABLE}: could not render ${element.node.path} to CloudFormation `
-        + `(${error}), so it was left out of the analysis. Check its API Gateway and Lambda permissions by hand.`);
-    }
-  }
-
-  private report(target: IConstruct, f: Finding): void {
-    annotate(target, f);
   }
 }
 
-function isUnder(c: IConstruct, scopePath: string): boolean {
-  const p = c.node.path;
-  return scopePath === '' || p === scopePath || p.startsWith(`${scopePath}/`);
-}

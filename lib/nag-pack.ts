@@ -1,12 +1,12 @@
 import * as path from 'path';
-import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stage } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { Finding, SeverityOverride, analyze, validateSeverities } from './engine';
-import { TreeSnapshot, elementKey, loadConstructTree } from './facts/tree-loader';
+import { Finding, SeverityOverride, validateSeverities } from './engine';
+import { TreeSnapshot } from './facts/tree-loader';
 import { isAcknowledged } from './report/acknowledgements';
-import { RuleId } from './rule-ids';
 import { RULES } from './rules';
+import { analyzeTree, isUnder } from './tree-analysis';
 import { packageVersion } from './version';
 
 /** The pack name: every rule id is `ApiGwLambda-<Name>`, as cdk-nag's `<Pack>-<Rule>`. */
@@ -69,36 +69,20 @@ export class ApiGatewayLambdaChecks extends NagPack {
   }
 
   private run(scope: IConstruct, templatePaths: ReadonlyMap<string, string>): PolicyValidationPluginReport {
-    const tree = loadConstructTree(scope.node.root);
-    const { findings } = analyze(tree.stacks, this.severities);
+    const { tree, targets } = analyzeTree(scope.node.root, this.severities);
     const violations: PolicyViolation[] = [];
-    const add = (ruleName: string, description: string, severity: string, resource: PolicyViolation['violatingResources'][number]) => {
-      const existing = violations.find((v) => v.ruleName === ruleName && v.description === description && v.severity === severity);
-      if (existing) existing.violatingResources.push(resource);
-      else violations.push({ ruleName, description, severity, violatingResources: [resource] });
-    };
-    for (const f of findings) {
-      const target = tree.elements.get(elementKey(f.stackKey, f.logicalId)) ?? tree.stackObjects.get(f.stackKey);
-      if (!target || !isUnder(target, scope) || isAcknowledged(target, f.ruleId)) continue;
-      add(f.ruleId, f.message, reportSeverity(f.severity), {
+    for (const { finding: f, target } of targets) {
+      if (!isUnder(target, scope) || isAcknowledged(target, f.ruleId)) continue;
+      const resource = {
         resourceLogicalId: f.logicalId,
         constructPath: f.constructPath ?? target.node.path,
         templatePath: templatePathOf(tree, f.stackKey, templatePaths),
         locations: [f.propertyPath ? `Properties.${f.propertyPath}` : 'Properties'],
-      });
-    }
-    // Same report as the Aspect for elements the tree loader could not render (kept in step with lib/aspect.ts).
-    const unverifiable = this.severities.get(RuleId.UNVERIFIABLE) ?? 'warning';
-    if (unverifiable !== 'off') {
-      for (const { element, error } of tree.unrenderable ?? []) {
-        if (!isUnder(element, scope) || isAcknowledged(element, RuleId.UNVERIFIABLE)) continue;
-        add(RuleId.UNVERIFIABLE, `could not render ${element.node.path} to CloudFormation (${error}), so it was left out of the analysis. `
-          + 'Check its API Gateway and Lambda permissions by hand.', reportSeverity(unverifiable), {
-          constructPath: element.node.path,
-          templatePath: templatePathOf(tree, Stack.of(element).node.path, templatePaths),
-          locations: [],
-        });
-      }
+      };
+      const severity = reportSeverity(f.severity);
+      const existing = violations.find((v) => v.ruleName === f.ruleId && v.description === f.message && v.severity === severity);
+      if (existing) existing.violatingResources.push(resource);
+      else violations.push({ ruleName: f.ruleId, description: f.message, severity, violatingResources: [resource] });
     }
     return {
       success: !violations.some((v) => v.severity === 'error'),
@@ -125,8 +109,3 @@ function templatePathOf(tree: TreeSnapshot, stackKey: string, fromContext: Reado
   return stack && stage ? path.join(stage.outdir, stack.templateFile) : undefined;
 }
 
-function isUnder(c: IConstruct, scope: IConstruct): boolean {
-  const p = c.node.path;
-  const s = scope.node.path;
-  return s === '' || p === s || p.startsWith(`${s}/`);
-}

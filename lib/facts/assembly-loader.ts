@@ -312,5 +312,6 @@ function display(abs: string, cwd: string): string {
 }
 
 function errorText(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  // First line only (the yaml parser adds a code frame after `…line 3, column 1:`).
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/:\s*$/, '');
 }

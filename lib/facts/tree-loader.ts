@@ -106,27 +106,22 @@ function ownConstructs(stack: Stack): { elements: CfnElement[]; skipPermissionIm
 
 class StackAwareResolver extends DefaultTokenResolver {
   /**
-   * Token → resolved value, for this stack and this load only (nothing changes the tree meanwhile).
-   * The same references recur in every resource (function ARNs, API ids), and some tokens are
-   * expensive: a REST Deployment's logical id hashes its whole API each time it is resolved.
+   * Token → resolved string, for this stack and this load only (nothing changes the tree meanwhile).
+   * Some tokens are expensive and recur: a REST Deployment's logical id hashes its whole API each
+   * time it is resolved (its own key, each Stage's DeploymentId). Only primitives are kept: synthesis
+   * deep-merges property overrides into resolved objects in place.
    */
-  private readonly memo = new Map<IResolvable, any>();
+  private readonly memo = new Map<IResolvable, string | number | boolean | null | undefined>();
 
   constructor(private readonly consumer: Stack) {
     super(new JoinConcat());
   }
 
   public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
-    if (process.env.NO_MEMO) return this.resolveUncached(t, context, postProcessor);
-    if (process.env.MEMO_PRIM) {
-      if (this.memo.has(t)) return this.memo.get(t);
-      const v = this.resolveUncached(t, context, postProcessor);
-      if (v === null || typeof v !== 'object') this.memo.set(t, v);
-      return v;
-    }
-    if (!this.memo.has(t)) this.memo.set(t, this.resolveUncached(t, context, postProcessor));
-    // A copy: synthesis deep-merges property overrides into resolved values in place.
-    return process.env.MEMO_PRIM ? this.memo.get(t) : copyJson(this.memo.get(t));
+    if (this.memo.has(t)) return this.memo.get(t);
+    const v = this.resolveUncached(t, context, postProcessor);
+    if (v === null || typeof v !== 'object') this.memo.set(t, v);
+    return v;
   }
 
   private resolveUncached(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
@@ -154,12 +149,4 @@ function joinParts(x: any): any[] {
   if (x === undefined || x === '') return [];
   if (x && typeof x === 'object' && Array.isArray(x['Fn::Join']) && x['Fn::Join'][0] === '') return x['Fn::Join'][1];
   return [x];
-}
-
-function copyJson(v: any): any {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(copyJson);
-  const out: Record<string, any> = {};
-  for (const k of Object.keys(v)) out[k] = copyJson(v[k]);
-  return out;
 }

@@ -139,9 +139,6 @@ export function covers(g: Grant, p: InvocationPath): boolean {
  * its permission must live elsewhere (rules.md Unverifiable; semantics.md §7.6.3, C53/C54).
  */
 function externalReason(facts: Facts, inv: Invocation, ref: FunctionRef): string | undefined {
-  if (facts.externalFunctions.has(ref.fnKey)) {
-    return `${ref.fnLabel} is imported with skipPermissions: true, so its permission must exist outside this app (C54)`;
-  }
   if (ref.definedIn) return undefined;
   const fnAcct = ref.account ? literalOf(ref.account) : undefined;
   const apiAcct = literalOf(inv.api.account);
@@ -153,6 +150,10 @@ function externalReason(facts: Facts, inv: Invocation, ref: FunctionRef): string
   }
   if (fnAcct !== undefined && apiAcct === undefined) {
     return `the function is imported from account ${fnAcct} into an environment-agnostic stack: the CDK skips addPermission there (UnclearLambdaEnvironment)`;
+  }
+  // The user's word that the grant lives elsewhere (semantics.md C54).
+  if (facts.externalFunctions.has(ref.fnKey)) {
+    return `${ref.fnLabel} is imported with skipPermissions: true, so its permission must exist outside this app`;
   }
   return undefined;
 }

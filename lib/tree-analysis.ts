@@ -1,0 +1,58 @@
+import { Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { Analysis, Finding, SeverityOverride, analyze } from './engine';
+import { TreeSnapshot, elementKey, loadConstructTree, stackKeyOf } from './facts/tree-loader';
+import { RuleId } from './rule-ids';
+
+/** A finding with the construct it is reported on. */
+export interface TreeFinding {
+  readonly finding: Finding;
+  readonly target: IConstruct;
+}
+
+export interface TreeAnalysis extends Analysis {
+  readonly tree: TreeSnapshot;
+  readonly targets: TreeFinding[];
+}
+
+/**
+ * The analysis as both construct-tree front-ends (the Aspect and the validation plugin) see it: the
+ * engine's findings mapped to constructs, plus an Unverifiable finding for every element the tree
+ * loader could not render (never a silent pass).
+ */
+export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, SeverityOverride>): TreeAnalysis {
+  const tree = loadConstructTree(root);
+  const { facts, findings } = analyze(tree.stacks, severities);
+  const targets: TreeFinding[] = [];
+  for (const f of findings) {
+    const target = tree.elements.get(elementKey(f.stackKey, f.logicalId)) ?? tree.stackObjects.get(f.stackKey);
+    if (target) targets.push({ finding: f, target });
+  }
+  const severity = severities.get(RuleId.UNVERIFIABLE) ?? 'warning';
+  if (severity !== 'off') {
+    for (const { element, error } of tree.unrenderable) {
+      const stack = Stack.of(element);
+      targets.push({
+        target: element,
+        finding: {
+          ruleId: RuleId.UNVERIFIABLE,
+          severity,
+          message: `could not render ${element.node.path} to CloudFormation (${error}), so it was left out of the analysis. `
+            + 'Check its API Gateway and Lambda permissions by hand.',
+          stackKey: stackKeyOf(stack),
+          logicalId: element.node.id,
+          resourceType: (element as any).cfnResourceType ?? 'unknown',
+          constructPath: element.node.path,
+        },
+      });
+    }
+  }
+  return { tree, facts, findings, targets };
+}
+
+/** True when the construct is the scope or below it. */
+export function isUnder(c: IConstruct, scope: IConstruct): boolean {
+  const p = c.node.path;
+  const s = scope.node.path;
+  return s === '' || p === s || p.startsWith(`${s}/`);
+}
