@@ -1,4 +1,4 @@
-import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiGatewayLambdaPermissions, PermissionMode, RuleId, RuleSeverity } from '../lib';
@@ -77,5 +77,29 @@ describe('ApiGatewayLambdaPermissions', () => {
     ['bad mode', { mode: 'AUTO' as PermissionMode }],
   ])('rejects %s with a clear message', (_name, props) => {
     expect(() => new ApiGatewayLambdaPermissions(props)).toThrow(/ruleSeverities|mode/);
+  });
+});
+
+describe('elements that cannot be rendered at Aspect time', () => {
+  /** A value that fails on its first resolution only (as some lazies do before `prepare`). */
+  function appWithFlakyElement(): App {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    let calls = 0;
+    new CfnResource(stack, 'Flaky', {
+      type: 'AWS::SNS::Topic',
+      properties: { TopicName: Lazy.string({ produce: () => { if (calls++ === 0) throw new Error('not ready yet'); return 'topic'; } }) },
+    });
+    return app;
+  }
+
+  test('are reported as Unverifiable, never silently skipped', () => {
+    const found = synthFindings(appWithFlakyElement());
+    expect(found.map((f) => [f.level, f.ruleId, f.path])).toEqual([['warning', 'ApiGwLambda-Unverifiable', '/Stack/Flaky']]);
+    expect(found[0].message).toMatch(/could not render Stack\/Flaky to CloudFormation \(not ready yet\)/);
+  });
+
+  test('honour the Unverifiable severity override', () => {
+    expect(synthFindings(appWithFlakyElement(), { ruleSeverities: { [RuleId.UNVERIFIABLE]: RuleSeverity.OFF } })).toEqual([]);
   });
 });

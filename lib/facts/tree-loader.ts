@@ -49,7 +49,7 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
         // `_toCloudFormation` is what synthesis itself calls: it applies overrides and escape hatches.
         resolved = Tokenization.resolve((el as any)._toCloudFormation(), { scope: stack, resolver, preparing: false });
       } catch (e) {
-        unrenderable.push({ element: el, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+        unrenderable.push({ element: el, error: firstLine(e) });
         continue;
       }
       for (const [section, entries] of Object.entries<any>(resolved ?? {})) {
@@ -149,4 +149,10 @@ function joinParts(x: any): any[] {
   if (x === undefined || x === '') return [];
   if (x && typeof x === 'object' && Array.isArray(x['Fn::Join']) && x['Fn::Join'][0] === '') return x['Fn::Join'][1];
   return [x];
+}
+
+/** The cause of a resolution error, without the CDK's nested "Resolution error:" prefixes. */
+function firstLine(e: unknown): string {
+  const text = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return text.replace(/^(Resolution error: )+/, '').replace(/\.+$/, '');
 }

@@ -15,10 +15,9 @@ export const CallerCredentials: RuleDefinition = {
     + 'needs lambda:InvokeFunction on the function as well as execute-api:Invoke on the API.',
   rationale: 'With caller passthrough (CDK credentialsPassthrough: true) Lambda sees the IAM identity that signed the request, '
     + 'not API Gateway, so the function\'s resource policy for apigateway.amazonaws.com is irrelevant and each caller\'s own '
-    + `policies must allow lambda:InvokeFunction on the invoked reference (semantics.md §0 mode C, C36-C37, ${ISSUE}). `
+    + `policies must allow lambda:InvokeFunction on the invoked reference (${ISSUE}). `
     + 'Error when the method is not AWS_IAM-authorized (there is no caller identity to pass) or when a role or user defined '
-    + 'in the app has execute-api:Invoke on the method but no lambda:InvokeFunction. Decision for C37 ("pass only if a '
-    + 'matching grant to the known caller roles is found"): no finding only when at least one app-defined role or user '
+    + 'in the app has execute-api:Invoke on the method but no lambda:InvokeFunction. No finding only when at least one app-defined role or user '
     + 'can call the method and every such caller has the grant; when no app-defined caller is visible the callers are '
     + 'outside the app and a warning asks for a manual check. Fix mode adds the grant to caller roles defined in the app.',
   fixable: true,
@@ -47,8 +46,8 @@ function checkInvocation(facts: Facts, inv: Invocation): RuleFinding[] {
     return [{
       site, severity: 'error',
       message: `${head}, but its authorization type is ${notIam.join(', ')}, not AWS_IAM: requests are not IAM-signed, so there is no `
-        + 'caller identity that could hold lambda:InvokeFunction and every call fails with "Invalid permissions on Lambda function" '
-        + '(C36). Set authorizationType AWS_IAM, or drop credentialsPassthrough and use the function\'s resource policy or a credentials role.',
+        + 'caller identity that could hold lambda:InvokeFunction and every call fails with "Invalid permissions on Lambda function". '
+        + 'Set authorizationType AWS_IAM, or drop credentialsPassthrough and use the function\'s resource policy or a credentials role.',
     }];
   }
   const iam = iamFacts(facts);

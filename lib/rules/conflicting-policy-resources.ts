@@ -7,7 +7,7 @@ export const ConflictingPolicyResources: RuleDefinition = {
   defaultSeverity: 'warning',
   summary: 'One function reference has both an AWS::Lambda::ResourcePolicy and AWS::Lambda::Permission resources.',
   rationale: 'PutResourcePolicy replaces the whole policy, so whichever is applied last silently removes the '
-    + 'other\'s statements (semantics.md §6.9, [K-L-PRP]).',
+    + 'other\'s statements.',
   fixable: false,
   check: (facts) => {
     const byRef = new Map<string, { ref: FunctionRef; policies: Site[]; permissions: Set<string> }>();

@@ -34,7 +34,7 @@ export const CredentialsRoleCannotInvoke: RuleDefinition = {
     + 'apigateway.amazonaws.com call sts:AssumeRole and its policies must allow lambda:InvokeFunction on the invoked ARN, '
     + 'qualifier included (`arn` does not cover `arn:live`; `arn:*` covers qualified ARNs only). CDK\'s '
     + 'LambdaIntegration({ credentialsRole }) adds only a resource-policy statement, which this mode ignores, and never '
-    + 'grants the role (semantics.md §0, §6.5, §7.1, §7.6.10-11, C32-C35). Fix mode adds the grant to roles defined in the app.',
+    + 'grants the role. Fix mode adds the grant to roles defined in the app.',
   fixable: true,
   check: (facts) => roleCredentialIssues(facts)
     .filter((i) => i.kind === 'cannot-invoke')
@@ -105,7 +105,7 @@ function checkGrant(facts: Facts, inv: Invocation, head: string, site: Site, rol
   if (decision.boundaryBlocks) why.push('its permissions boundary does not allow it');
   const others = iam.otherQualifierGrants(role, ref);
   if (others.length) {
-    why.push(`it is granted ${others.join(', ')} only, which does not cover ${target} (C34; grant both arn and arn:*, `
+    why.push(`it is granted ${others.join(', ')} only, which does not cover ${target} (grant both arn and arn:*, `
       + 'as fn.grantInvoke does)');
   }
   if (!decision.denies.length && !decision.boundaryBlocks && role.opaquePolicies.length) {
@@ -120,7 +120,7 @@ function checkGrant(facts: Facts, inv: Invocation, head: string, site: Site, rol
     && g.effect === 'Allow' && g.principal === 'apigateway');
   const cdkNote = useless
     ? ` The resource-policy statement ${useless.site.logicalId} for apigateway.amazonaws.com (CDK's LambdaIntegration adds it) is not `
-      + 'used when the integration has credentials (C35).'
+      + 'used when the integration has credentials.'
     : '';
   const grantHint = ref.qualifierLabel
     ? `grant the role lambda:InvokeFunction on the alias/version ARN (alias.grantInvoke(role)) or on arn:*`
@@ -158,7 +158,7 @@ function externalRoleMessage(facts: Facts, inv: Invocation, head: string, label:
       : ` This app attaches ${sources} to it, which does not allow lambda:InvokeFunction on ${groups.filter((g) => !allowed.includes(g)).map((g) => refLabel(g.ref)).join(', ')}.`;
   }
   const cdk = inv.kind === 'authorizer'
-    ? ' (CDK\'s TokenAuthorizer/RequestAuthorizer grant nothing to an imported assumeRole, C50.)'
+    ? ' (CDK\'s TokenAuthorizer/RequestAuthorizer grant nothing to an imported assumeRole.)'
     : '';
   return `${head} calls ${refs} as role ${label}, which is not defined in this app, so its trust policy and permissions cannot be `
     + `checked.${seen}${cdk} Check by hand that the role trusts apigateway.amazonaws.com (sts:AssumeRole) and allows `

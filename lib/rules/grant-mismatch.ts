@@ -9,7 +9,7 @@ export const GrantMismatch: RuleDefinition = {
   summary: 'Grants exist on the invoked reference but none can authorize API Gateway (wrong action, unusable condition, or an explicit Deny).',
   rationale: 'A statement with lambda:InvokeFunctionUrl or GetFunction, a PrincipalOrgID, FunctionUrlAuthType, '
     + 'InvokedViaFunctionUrl or EventSourceToken condition, a SourceAccount other than the API owner, or a matching Deny '
-    + 'never lets API Gateway invoke the function (semantics.md §6.4, §6.7, §6.9).',
+    + 'never lets API Gateway invoke the function.',
   fixable: true,
   check: (facts) => coverageFindings(facts, 'GrantMismatch', (i) =>
     `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(i.ref!)}, but no statement on it can authorize `

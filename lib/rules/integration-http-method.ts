@@ -5,7 +5,7 @@ export const IntegrationHttpMethod: RuleDefinition = {
   defaultSeverity: 'error',
   summary: 'A REST Lambda integration whose IntegrationHttpMethod is not POST.',
   rationale: 'API Gateway calls Lambda\'s Invoke API, which only accepts POST: "For Lambda integrations, you must use the '
-    + 'HTTP method of POST for the integration request" (semantics.md §1.1, [K-AG-PROXY]).',
+    + 'HTTP method of POST for the integration request".',
   fixable: true,
   check: (facts) => {
     const out: RuleFinding[] = [];

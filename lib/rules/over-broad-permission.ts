@@ -7,7 +7,7 @@ export const OverBroadPermission: RuleDefinition = {
   defaultSeverity: 'warning',
   summary: 'A grant to API Gateway (or *) without a SourceArn, with a wildcard API id, or with principal *.',
   rationale: 'Such a statement lets any API Gateway API, in any account, invoke the function (the confused-deputy '
-    + 'problem). Scope the SourceArn to this API id (semantics.md §6.2, C15, C26, C64).',
+    + 'problem). Scope the SourceArn to this API id.',
   fixable: false,
   check: (facts) => {
     const out: RuleFinding[] = [];

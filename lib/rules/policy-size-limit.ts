@@ -47,7 +47,7 @@ export const PolicySizeLimit: RuleDefinition = {
     + 'it) exceeds Lambda\'s 20,480-byte limit (error) or 80 % of it (warning).',
   rationale: 'Every CDK LambdaIntegration adds two statements per REST method (deployment stage and test-invoke-stage) and '
     + 'every HttpLambdaIntegration one per route; a function behind ~20 REST methods or ~45 HTTP routes overflows the '
-    + '20 KB policy and the deployment fails with PolicyLengthExceededException (semantics.md §6.8, §7.6.12, C31). '
+    + '20 KB policy and the deployment fails with PolicyLengthExceededException. '
     + 'scopePermissionToMethod: false / scopePermissionToRoute: false replace them with one statement per API and stack. '
     + 'Fix mode consolidates the grants it adds itself; it never deletes yours.',
   fixable: true,

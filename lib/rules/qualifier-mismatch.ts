@@ -9,7 +9,7 @@ export const QualifierMismatch: RuleDefinition = {
   defaultSeverity: 'error',
   summary: 'API Gateway grants exist for the function, but not on the alias/version (or unqualified ARN) the integration invokes.',
   rationale: 'A function, each of its versions and each alias has its own resource policy: a permission on fn does not '
-    + 'cover fn:live and vice versa (semantics.md §6.5). Lambda cannot attach a policy to $LATEST at all.',
+    + 'cover fn:live and vice versa. Lambda cannot attach a policy to $LATEST at all.',
   fixable: true,
   check: (facts) => coverageFindings(facts, 'QualifierMismatch', (i) => {
     const ref = i.ref!;

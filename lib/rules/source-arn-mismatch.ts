@@ -9,7 +9,7 @@ export const SourceArnMismatch: RuleDefinition = {
   summary: 'Grants to API Gateway exist on the invoked reference, but no SourceArn covers this API, stage, method and path.',
   rationale: 'Lambda matches aws:SourceArn with ArnLike, case-sensitively. REST presents the actual verb and the concrete '
     + 'path (so {param} and ANY must be *), HTTP $default routes have two segments after the API id, authorizers use '
-    + '…/authorizers/<id>, and every stage that deploys the API must be covered (semantics.md §2-§6.3).',
+    + '…/authorizers/<id>, and every stage that deploys the API must be covered.',
   fixable: true,
   check: (facts) => coverageFindings(facts, 'SourceArnMismatch', (i) => {
     const shown = i.details.slice(0, 5).join('; ') + (i.details.length > 5 ? `; and ${i.details.length - 5} more` : '');

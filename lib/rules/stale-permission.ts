@@ -9,7 +9,7 @@ export const StalePermission: RuleDefinition = {
   defaultSeverity: 'warning',
   summary: 'A grant to API Gateway names an API of this app that does not route to that function reference, or a literal API id not in the app.',
   rationale: 'Leftover grants widen the function\'s attack surface and usually mean an integration was moved to another '
-    + 'function, alias or API while its permission was not (semantics.md §7.6.8-9).',
+    + 'function, alias or API while its permission was not.',
   fixable: false,
   check: (facts) => {
     const routed = routedReferences(facts);

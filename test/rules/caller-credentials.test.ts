@@ -110,7 +110,7 @@ const BAD: Case[] = [
       method.grantExecute(role);
       f.grantInvoke(role);
     },
-    expect: [{ path: ITEMS, level: 'error', includes: ['authorization type is NONE, not AWS_IAM', 'C36'] }],
+    expect: [{ path: ITEMS, level: 'error', includes: ['authorization type is NONE, not AWS_IAM', 'Set authorizationType AWS_IAM'] }],
   },
   {
     name: 'C37: AWS_IAM method; the app-defined caller role has execute-api:Invoke but no lambda:InvokeFunction',

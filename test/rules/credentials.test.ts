@@ -231,7 +231,7 @@ const BAD: Case[] = [
       });
       api.root.addMethod('GET', new apigw.MockIntegration(), { authorizer: auth });
     },
-    expect: [{ rule: 'ApiGwLambda-Unverifiable', path: '/Stack/Auth/Resource', level: 'warning', includes: ['arn:aws:iam::123456789012:role/authorizer-invoker', 'not defined in this app', 'C50'] }],
+    expect: [{ rule: 'ApiGwLambda-Unverifiable', path: '/Stack/Auth/Resource', level: 'warning', includes: ['arn:aws:iam::123456789012:role/authorizer-invoker', 'not defined in this app', 'grant nothing to an imported assumeRole'] }],
   },
   {
     name: 'C50: REST RequestAuthorizer with an imported assumeRole → Unverifiable',
