@@ -8,6 +8,8 @@ export interface SizeStats {
   readonly layout: { stacks: number; fnStacks: number; apiStacks: number; functions: number };
   readonly shape?: Record<string, number>;
   readonly samples: Sample[];
+  /** One `cdk synth` as users run it (default settings, from process start). */
+  readonly cdkSynth?: WorkerResult;
 }
 
 export interface Report {
@@ -54,6 +56,14 @@ export function ratio(s: SizeStats, v: Variant, metric: 'totalMs' | 'cpuMs' = 't
   return median(ok(s, v).filter((x) => b.has(x.round)).map((x) => (x[metric] ?? NaN) / b.get(x.round)!));
 }
 
+/** Median over rounds of (variant − baseline) in the same round, in ms. */
+export function added(s: SizeStats, v: Variant): number | undefined {
+  const base = BASELINE[v];
+  if (!base) return undefined;
+  const b = new Map(ok(s, base).map((x) => [x.round, x.totalMs]));
+  return median(ok(s, v).filter((x) => b.has(x.round)).map((x) => x.totalMs - b.get(x.round)!));
+}
+
 const pct = (r: number | undefined) => (r === undefined ? 'n/a' : `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %`);
 const secs = (ms: number | undefined) => (ms === undefined ? 'n/a' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const times = (r: number | undefined) => (r === undefined ? 'n/a' : `${r.toFixed(2)}×`);
@@ -76,6 +86,16 @@ export function formatReport(rep: Report): { table: string; markdown: string; re
       + `| ${has('cli') ? `${times(ratio(s, 'cli'))} (${secs(medianOf(s, 'cli', (x) => x.totalMs))} vs ${secs(medianOf(s, 'parse', (x) => x.totalMs))})` : na('cli')} |`);
   }
   const table = lines.join('\n');
+
+  const e2eVariants = (['report', 'fix', 'plugin', 'cdk-nag'] as Variant[]).filter(has);
+  const e2e: string[] = [`| Routes | \`cdk synth\`⁴ | ${e2eVariants.join(' | ')} |`, `|---|---|${e2eVariants.map(() => '---').join('|')}|`];
+  for (const s of rep.sizes) {
+    const base = s.cdkSynth?.processMs;
+    e2e.push(`| ${s.routes.toLocaleString('en-US')} | ${secs(base)} | ${e2eVariants.map((v) => {
+      const d = added(s, v);
+      return d === undefined || !base ? 'n/a' : `${d >= 0 ? '+' : '−'}${Math.abs((d / base) * 100).toFixed(1)} %`;
+    }).join(' | ')} |`);
+  }
 
   const cpuVariants = (['report', 'fix', 'plugin', 'cdk-nag', 'cli'] as Variant[]).filter(has);
   const cpu: string[] = [`| Routes | ${cpuVariants.join(' | ')} |`, `|---|${cpuVariants.map(() => '---').join('|')}|`];
@@ -144,7 +164,8 @@ export function formatReport(rep: Report): { table: string; markdown: string; re
     '² Time inside `loadConstructTree` + `analyze` during report-mode synthesis (the engine alone).',
     '³ The CLI analysing the synthesized cdk.out, against just reading and `JSON.parse`-ing its templates.',
     'Percentages: median over rounds of (variant ÷ plain synthesis in the same round); times in brackets are medians.',
-    '"Synth" = constructing the app + `app.synth()` in a fresh process, after modules are loaded.',
+    '"Synth" = constructing the app + `app.synth()` in a fresh process after modules are loaded, with aws-cdk-lib\'s built-in '
+      + 'template validation off (`CDK_VALIDATION=false`) in every variant: the strictest baseline, the checker\'s raw cost.',
   ];
   const env = `${rep.machine.cpus} × ${rep.machine.cpuModel}, Node ${rep.machine.node}, load average ${rep.machine.loadStart.toFixed(1)} → ${rep.machine.loadEnd.toFixed(1)}; `
     + `${rep.config.runs} interleaved round(s), ${rep.wallSeconds.toFixed(0)} s in total, ${rep.date.slice(0, 10)}`;
@@ -158,6 +179,14 @@ export function formatReport(rep: Report): { table: string; markdown: string; re
     table,
     '',
     ...notes,
+    '',
+    '### Put in perspective: added time relative to `cdk synth` as users run it',
+    '',
+    e2e.join('\n'),
+    '',
+    '⁴ One run per size of the plain app in a fresh `node` process with default settings, timed from process start to the end of '
+      + '`app.synth()`: Node start-up, loading aws-cdk-lib, construction, synthesis and aws-cdk-lib\'s built-in CloudFormation template '
+      + 'validation (on by default since 2.27x; `CDK_VALIDATION=false` turns it off). The added time is the side-by-side median above.',
     '',
     '### The same ratios on CPU time (user + system of the worker, all threads)',
     '',
@@ -197,13 +226,24 @@ export function formatReport(rep: Report): { table: string; markdown: string; re
     '',
     ...notes,
     '',
+    'The same added time relative to `cdk synth` as users run it (fresh process, default settings, module loading and '
+      + 'aws-cdk-lib\'s built-in template validation included):',
+    '',
+    e2e.join('\n'),
+    '',
+    '⁴ One run per size, from process start to the end of `app.synth()`; the added time is the side-by-side median above.',
+    '',
     t.join('\n'),
+    '',
+    'Where the time goes: the Aspect (and, today, the validation plugin) renders every stack of the construct tree to '
+      + 'CloudFormation before synthesis renders it again; that rendering is about two thirds of the engine time, the '
+      + 'analysis itself the rest. Fix mode renders and analyses twice (before and after its repairs).',
     '',
     'Full tables (growth, peak memory): [bench/results.md](bench/results.md). Quick runs: `BENCH_SIZES=500 BENCH_RUNS=1 npm run bench`.',
     '',
   ].join('\n');
 
-  const full = [table, '', ...notes, '', g.join('\n'), '', m.join('\n'), '', t.join('\n'), '', ...sanity].join('\n');
+  const full = [table, '', ...notes, '', e2e.join('\n'), '', g.join('\n'), '', m.join('\n'), '', t.join('\n'), '', ...sanity].join('\n');
   return { table: full, markdown, readme, targets };
 }
 

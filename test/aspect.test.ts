@@ -86,9 +86,14 @@ describe('elements that cannot be rendered at Aspect time', () => {
     const app = new App();
     const stack = new Stack(app, 'Stack');
     let calls = 0;
+    // A resource the rules read (resources they never read are never rendered).
     new CfnResource(stack, 'Flaky', {
-      type: 'AWS::SNS::Topic',
-      properties: { TopicName: Lazy.string({ produce: () => { if (calls++ === 0) throw new Error('not ready yet'); return 'topic'; } }) },
+      type: 'AWS::Lambda::Permission',
+      properties: {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: Lazy.string({ produce: () => { if (calls++ === 0) throw new Error('not ready yet'); return 'fn'; } }),
+      },
     });
     return app;
   }

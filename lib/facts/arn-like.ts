@@ -26,6 +26,13 @@ export function arnLike(pattern: Sym, value: Sym): boolean {
 const componentsMemo = new WeakMap<Sym, Sym[]>();
 const patternMemo = new WeakMap<Sym, Tok[]>();
 const valueMemo = new WeakMap<Sym, Tok[]>();
+const wildMemo = new WeakMap<Sym, boolean>();
+const exactMemo = new WeakMap<Sym, string>();
+
+/** The token sequence as a string: literal characters as themselves, atoms as NUL-delimited keys. */
+function exactKey(s: Sym): string {
+  return s.map((p) => (typeof p === 'string' ? p : `\u0000${p.key}\u0000`)).join('');
+}
 
 function memo<T>(m: WeakMap<Sym, T>, s: Sym, f: (s: Sym) => T): T {
   let v = m.get(s);
@@ -72,13 +79,10 @@ function valueTokens(s: Sym): Tok[] {
 
 /** Glob over tokens; linear-space DP. */
 export function globMatch(pattern: Sym, value: Sym): boolean {
+  // Fast path: no wildcards, so the token sequences must be equal (compared as memoized strings).
+  if (!memo(wildMemo, pattern, hasWildcard)) return memo(exactMemo, pattern, exactKey) === memo(exactMemo, value, exactKey);
   const pt = memo(patternMemo, pattern, patternTokens);
   const vt = memo(valueMemo, value, valueTokens);
-  // Fast path: no wildcards.
-  if (!pt.some((t) => 'star' in t || 'one' in t)) {
-    if (pt.length !== vt.length) return false;
-    return pt.every((t, i) => same(t, vt[i]));
-  }
   let prev = new Array<boolean>(vt.length + 1).fill(false);
   prev[0] = true;
   for (const t of pt) {

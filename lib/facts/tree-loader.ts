@@ -1,5 +1,5 @@
 import {
-  CfnElement, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack,
+  CfnElement, CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack,
   Token, Tokenization,
 } from 'aws-cdk-lib';
 import { FunctionBase } from 'aws-cdk-lib/aws-lambda';
@@ -43,16 +43,33 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
     const constructPaths = new Map<string, string>();
     const resolver = new StackAwareResolver(stack);
     const own = ownConstructs(stack);
+    const resources: Record<string, any> = (template.Resources = {});
     for (const el of own.elements) {
-      let resolved: any;
-      try {
-        // `_toCloudFormation` is what synthesis itself calls: it applies overrides and escape hatches.
-        resolved = Tokenization.resolve((el as any)._toCloudFormation(), { scope: stack, resolver, preparing: false });
-      } catch (e) {
-        unrenderable.push({ element: el, error: firstLine(e) });
+      const render = () => {
+        try {
+          // `_toCloudFormation` is what synthesis itself calls: it applies overrides and escape hatches.
+          return Tokenization.resolve((el as any)._toCloudFormation(), { scope: stack, resolver, preparing: false }) ?? {};
+        } catch (e) {
+          unrenderable.push({ element: el, error: firstLine(e) });
+          return {};
+        }
+      };
+      if (CfnResource.isCfnResource(el)) {
+        // Resources are rendered when a rule first reads them: most of a large app (tables, queues,
+        // buckets, roles) is never read, and rendering is the checker's main cost.
+        let logicalId: string;
+        try {
+          logicalId = Tokenization.resolve(el.logicalId, { scope: stack, resolver, preparing: false });
+        } catch (e) {
+          unrenderable.push({ element: el, error: firstLine(e) });
+          continue;
+        }
+        resources[logicalId] = lazyResource(el.cfnResourceType, () => Object.values<any>(render().Resources ?? {})[0] ?? {});
+        constructPaths.set(logicalId, el.node.path);
+        elements.set(elementKey(key, logicalId), el);
         continue;
       }
-      for (const [section, entries] of Object.entries<any>(resolved ?? {})) {
+      for (const [section, entries] of Object.entries<any>(render())) {
         if (!entries || typeof entries !== 'object') continue;
         // Merge in place: copying the section per element would be quadratic in the stack's size.
         Object.assign((template[section] ??= {}), entries);
@@ -80,6 +97,16 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
     });
   }
   return { stacks, elements, stackObjects, unrenderable };
+}
+
+/** A resource entry whose `Type` is known now and whose other keys are rendered on first read. */
+function lazyResource(type: string, render: () => Record<string, any>): Record<string, any> {
+  let full: Record<string, any> | undefined;
+  const entry: Record<string, any> = { Type: type };
+  for (const key of ['Properties', 'Condition', 'DependsOn', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy']) {
+    Object.defineProperty(entry, key, { enumerable: true, get: () => (full ??= render())[key] });
+  }
+  return entry;
 }
 
 function findStacks(root: IConstruct): Stack[] {
