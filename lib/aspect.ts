@@ -22,7 +22,7 @@ export interface ApiGatewayLambdaPermissionsProps {
   readonly mode?: PermissionMode;
   /**
    * Severity per rule id (`error`, `warning`, `info` or `off`; see `RuleSeverity` and `RuleId`).
-   * @default - each rule's default severity (rules.md)
+   * @default - each rule's default severity (README rules table)
    */
   readonly ruleSeverities?: { [ruleId: string]: string };
   /**
@@ -74,7 +74,9 @@ export class ApiGatewayLambdaPermissions implements IAspect {
         .filter(({ finding, target }) => finding.fix && isUnder(target, node) && !isAcknowledged(target, finding.ruleId))
         .map(({ finding }) => finding);
       const changes = applyFixes({ tree: analysis.tree, facts: analysis.facts, findings: fixable, stageScope: this.stageScope });
-      if (changes.length) analysis = analyzeTree(root, this.severities);
+      // Fixes that only added constructs leave every rendered resource valid: reload incrementally.
+      const reuse = changes.some((c) => c.rewroteExisting) ? undefined : analysis.tree;
+      if (changes.length) analysis = analyzeTree(root, this.severities, reuse);
       changes.forEach(reportChange);
     }
     for (const { finding, target } of analysis.targets) {

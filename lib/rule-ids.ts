@@ -1,4 +1,4 @@
-/** Stable rule ids (rules.md); an id never changes and is never reused. */
+/** Stable rule ids: an id never changes and is never reused. */
 export enum RuleId {
   MISSING_PERMISSION = 'ApiGwLambda-MissingPermission',
   QUALIFIER_MISMATCH = 'ApiGwLambda-QualifierMismatch',

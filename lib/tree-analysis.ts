@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Analysis, Finding, SeverityOverride, analyze } from './engine';
 import { TreeSnapshot, elementKey, loadConstructTree, stackKeyOf } from './facts/tree-loader';
@@ -18,10 +18,11 @@ export interface TreeAnalysis extends Analysis {
 /**
  * The analysis as both construct-tree front-ends (the Aspect and the validation plugin) see it: the
  * engine's findings mapped to constructs, plus an Unverifiable finding for every element the tree
- * loader could not render (never a silent pass).
+ * loader could not render (never a silent pass). With `previous`, resources it already rendered are
+ * reused: only valid when nothing changed but constructs were added.
  */
-export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, SeverityOverride>): TreeAnalysis {
-  const tree = loadConstructTree(root);
+export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, SeverityOverride>, previous?: TreeSnapshot): TreeAnalysis {
+  const tree = loadConstructTree(root, previous);
   const { facts, findings } = analyze(tree.stacks, severities);
   const targets: TreeFinding[] = [];
   for (const f of findings) {
@@ -30,7 +31,10 @@ export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, Se
   }
   const severity = severities.get(RuleId.UNVERIFIABLE) ?? 'warning';
   if (severity !== 'off') {
+    const seen = new Set<CfnElement>();
     for (const { element, error } of tree.unrenderable) {
+      if (seen.has(element)) continue;
+      seen.add(element);
       const stack = Stack.of(element);
       targets.push({
         target: element,

@@ -1,8 +1,12 @@
-import { globMatch } from './arn-like';
 import type { Facts } from './build';
 import { Evaluator, isFunctionType } from './evaluate';
 import { FunctionRef, PhysicalNames, parseFunctionRef, refKey } from './function-ref';
-import { classifyPrincipal } from './grants';
+import {
+  Decision, IamPrincipal, IamStatement, PrincipalKind, RoleLookup, TrustStatement,
+} from './iam-model';
+import {
+  actionMatches, hasWild, iamArnMatch, resourceCovered, trustActionMatches, trustPrincipalMatches,
+} from './iam-match';
 import { Site } from './model';
 import {
   Part, Sym, isAtom, literalOf, pseudoAtom, renderSym, splitSym, sym, symIncludes,
@@ -19,77 +23,8 @@ import {
  * role allow" without scanning policies.
  */
 
-/** One statement of an identity policy, as far as it decides an action on a resource. */
-export interface IamStatement {
-  readonly effect: 'Allow' | 'Deny';
-  /** Lower-cased action patterns (Action), or undefined when the statement uses NotAction. */
-  readonly actions?: readonly string[];
-  readonly notActions?: readonly string[];
-  /** Resource patterns; undefined when the statement uses NotResource. */
-  readonly resources?: readonly Sym[];
-  readonly notResources?: readonly Sym[];
-  /** True when the statement has a Condition (we do not evaluate conditions). */
-  readonly conditional: boolean;
-  /** Where the statement is written, for messages (e.g. `AWS::IAM::Policy RoleDefaultPolicy1234`). */
-  readonly source: string;
-  /** The resource holding the statement, when it is in the app. */
-  readonly site?: Site;
-}
-
-export type PrincipalKind = 'role' | 'user';
-
-/** An `AWS::IAM::Role` or `AWS::IAM::User` defined in the analysed templates. */
-export interface IamPrincipal {
-  readonly kind: PrincipalKind;
-  /** `role:<stack>|<logicalId>` / `user:<stack>|<logicalId>`. */
-  readonly key: string;
-  readonly site: Site;
-  /** Logical id (and literal name when set), for messages. */
-  readonly label: string;
-  /** Literal RoleName / UserName, when set. */
-  readonly name?: string;
-  /** Account of the stack that deploys it (literal or pseudo). */
-  readonly account: Sym;
-  /** Identity-policy statements: inline, attached policies, app-defined and known AWS managed policies, groups. */
-  readonly statements: IamStatement[];
-  /** Managed policies whose content cannot be read here (customer managed outside the app, unknown AWS managed). */
-  readonly opaquePolicies: string[];
-  /** Trust policy statements (roles only), with their principals. */
-  readonly trust: TrustStatement[];
-  /** Permissions boundary when it is an app-defined managed policy; `opaque` when it cannot be read. */
-  readonly boundary?: { readonly statements: IamStatement[] } | { readonly opaque: string };
-}
-
-export interface TrustStatement {
-  readonly effect: 'Allow' | 'Deny';
-  readonly actions?: readonly string[];
-  readonly notActions?: readonly string[];
-  /** Principal values (`apigateway.amazonaws.com`, `arn:…`, `*`), rendered. */
-  readonly principals: readonly string[];
-  /** True for NotPrincipal. */
-  readonly notPrincipal: boolean;
-}
-
-/** The role a `Credentials` value names. */
-export interface RoleLookup {
-  /** The role when it is defined in the analysed templates. */
-  readonly role?: IamPrincipal;
-  /** Readable role (ARN or name) for messages. */
-  readonly label: string;
-  /** Statements the app attaches by name to a role it does not define (CDK's mutable `Role.fromRoleArn`). */
-  readonly attachedByName: readonly IamStatement[];
-}
-
-/** Result of evaluating one action on one resource for a principal. */
-export interface Decision {
-  readonly allowed: boolean;
-  /** Allow statements that match. */
-  readonly allows: readonly IamStatement[];
-  /** Unconditional Deny statements that match (an explicit deny wins). */
-  readonly denies: readonly IamStatement[];
-  /** The boundary does not allow it (only when a boundary is known). */
-  readonly boundaryBlocks: boolean;
-}
+export type { Decision, IamPrincipal, IamStatement, PrincipalKind, RoleLookup, TrustStatement } from './iam-model';
+export { actionMatches, iamArnMatch } from './iam-match';
 
 const memo = new WeakMap<Facts, IamFacts>();
 
@@ -530,62 +465,6 @@ function principalValues(p: any, ev: Evaluator, stack: string): string[] {
     return Object.values(p).flatMap((v) => ev.strings(v, stack).map(renderSym));
   }
   return ev.strings(p, stack).map(renderSym);
-}
-
-/** Case-insensitive IAM action glob (`lambda:Invoke*`, `*`); NotAction inverts. */
-export function actionMatches(s: { actions?: readonly string[]; notActions?: readonly string[] }, action: string): boolean {
-  if (s.actions) return s.actions.some((a) => actionGlob(a, action));
-  if (s.notActions) return !s.notActions.some((a) => actionGlob(a, action));
-  return false;
-}
-
-function actionGlob(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(action);
-}
-
-function resourceCovered(s: IamStatement, matches: (pattern: Sym) => boolean): boolean {
-  if (s.resources) return s.resources.some(matches);
-  if (s.notResources) return !s.notResources.some(matches);
-  return false;
-}
-
-function trustActionMatches(t: TrustStatement): boolean {
-  return actionMatches(t, 'sts:assumerole');
-}
-
-function trustPrincipalMatches(t: TrustStatement): boolean {
-  const hit = t.principals.some((v) => v === '*' || classifyPrincipal(v) === 'apigateway');
-  return t.notPrincipal ? !hit : hit;
-}
-
-function hasWild(s: Sym): boolean {
-  return s.some((p) => typeof p === 'string' && /[*?]/.test(p));
-}
-
-/**
- * IAM `Resource` matching of an ARN pattern: partition, service, region and account compared
- * per component (pseudo parameters match any literal, as we cannot know the deploy environment),
- * the resource part as a glob where `*` also spans `:` and `/`.
- */
-export function iamArnMatch(pattern: Sym, value: Sym): boolean {
-  if (literalOf(pattern) === '*') return true;
-  const p = splitSym(pattern, ':', 6);
-  const v = splitSym(value, ':', 6);
-  if (p.length === 6 && v.length === 6) {
-    for (let i = 0; i < 5; i++) {
-      if (i >= 1 && (hasPseudoPart(p[i]) || hasPseudoPart(v[i]))) continue;
-      if (!globMatch(p[i], v[i])) return false;
-    }
-    return globMatch(p[5], v[5]);
-  }
-  // Short patterns such as `arn:aws:lambda:*`: a whole-string glob, pseudo parameters as wildcards.
-  const loose = (s: Sym): Sym => sym(...s.map((x: Part) => (isAtom(x) && x.kind === 'pseudo' ? '*' : x)));
-  return globMatch(loose(pattern), value);
-}
-
-function hasPseudoPart(s: Sym): boolean {
-  return s.some((x) => isAtom(x) && x.kind === 'pseudo');
 }
 
 /**

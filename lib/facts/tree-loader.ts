@@ -14,6 +14,8 @@ export interface TreeSnapshot {
   readonly stackObjects: ReadonlyMap<string, Stack>;
   /** Elements that could not be rendered (their facts are missing from the analysis). */
   readonly unrenderable: ReadonlyArray<{ readonly element: CfnElement; readonly error: string }>;
+  /** Each resource's logical id and (lazily rendered) entry, for an incremental reload. */
+  readonly resourceEntries: WeakMap<CfnElement, { readonly logicalId: string; readonly entry: Record<string, any> }>;
 }
 
 export function elementKey(stackKey: string, logicalId: string): string {
@@ -31,11 +33,13 @@ export function stackKeyOf(stack: Stack): string {
  * Exports/ImportValue after Aspects run, are rendered as `Fn::X-StackRef` markers that keep the
  * producing stack in the identity (logical ids repeat across stacks).
  */
-export function loadConstructTree(root: IConstruct): TreeSnapshot {
+export function loadConstructTree(root: IConstruct, previous?: TreeSnapshot): TreeSnapshot {
   const stacks: StackTemplate[] = [];
   const elements = new Map<string, CfnElement>();
   const stackObjects = new Map<string, Stack>();
-  const unrenderable: Array<{ element: CfnElement; error: string }> = [];
+  // Shared with the previous load: its lazy entries, reused here, report into the same list.
+  const unrenderable = (previous?.unrenderable ?? []) as Array<{ element: CfnElement; error: string }>;
+  const resourceEntries = new WeakMap<CfnElement, { logicalId: string; entry: Record<string, any> }>();
   for (const stack of findStacks(root)) {
     const key = stackKeyOf(stack);
     stackObjects.set(key, stack);
@@ -56,15 +60,22 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
       };
       if (CfnResource.isCfnResource(el)) {
         // Resources are rendered when a rule first reads them: most of a large app (tables, queues,
-        // buckets, roles) is never read, and rendering is the checker's main cost.
-        let logicalId: string;
-        try {
-          logicalId = Tokenization.resolve(el.logicalId, { scope: stack, resolver, preparing: false });
-        } catch (e) {
-          unrenderable.push({ element: el, error: firstLine(e) });
-          continue;
+        // buckets, roles) is never read, and rendering is the checker's main cost. A reload after
+        // fixes that only added constructs keeps the entries it already has.
+        let known = previous?.resourceEntries.get(el);
+        if (!known) {
+          let logicalId: string;
+          try {
+            logicalId = Tokenization.resolve(el.logicalId, { scope: stack, resolver, preparing: false });
+          } catch (e) {
+            unrenderable.push({ element: el, error: firstLine(e) });
+            continue;
+          }
+          known = { logicalId, entry: lazyResource(el.cfnResourceType, () => Object.values<any>(render().Resources ?? {})[0] ?? {}) };
         }
-        resources[logicalId] = lazyResource(el.cfnResourceType, () => Object.values<any>(render().Resources ?? {})[0] ?? {});
+        resourceEntries.set(el, known);
+        const { logicalId } = known;
+        resources[logicalId] = known.entry;
         constructPaths.set(logicalId, el.node.path);
         elements.set(elementKey(key, logicalId), el);
         continue;
@@ -96,7 +107,7 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
       externalFunctions,
     });
   }
-  return { stacks, elements, stackObjects, unrenderable };
+  return { stacks, elements, stackObjects, unrenderable, resourceEntries };
 }
 
 /** A resource entry whose `Type` is known now and whose other keys are rendered on first read. */

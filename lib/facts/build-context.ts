@@ -1,0 +1,126 @@
+import { Evaluator, isFunctionType } from './evaluate';
+import type { Facts } from './facts';
+import { FunctionRef, PhysicalNames, functionFromUri, parseFunctionRef } from './function-ref';
+import { ApiFact, ApiKind, CredentialsMode, InvocationPath, Site, StageFact } from './model';
+import { Sym, isAtom, literalOf, renderSym, sampleAtom, sym, symIncludes, symKey } from './value';
+
+/** Credentials value that passes the caller's identity through (semantics.md §0, [K-API-CRED]). */
+const CALLER_CREDENTIALS = /^arn:[a-z-]*:iam::\*:user\/\*$/;
+
+/** Stand-in for an API none of whose stages is in the templates: only a `*` stage covers it. */
+export const UNKNOWN_STAGE: StageFact = {
+  name: [sampleAtom('any stage')],
+  label: 'any stage',
+  variables: new Map(),
+  unknown: true,
+};
+
+/** What every collector shares while facts are built: the APIs seen so far and value resolution. */
+export class BuildContext {
+  /** Set once every stage resource has been read: an API first seen after that has no stage in the templates. */
+  stagesCollected = false;
+  private seq = 0;
+
+  constructor(readonly facts: Facts, readonly ev: Evaluator) {}
+
+  nextId(): string {
+    return `inv${this.seq++}`;
+  }
+
+  /** The API with this id; an API that is not defined in the templates (imported) is created on first use. */
+  api(idSym: Sym, stack: string, kind: ApiKind, site?: Site): ApiFact {
+    const key = symKey(idSym);
+    const existing = this.facts.apis.get(key);
+    if (existing) return existing;
+    const home = isAtom(idSym[0]) && idSym.length === 1 && idSym[0].kind === 'res' ? idSym[0].stack : stack;
+    const api: ApiFact = {
+      key,
+      kind,
+      id: idSym,
+      label: site ? site.logicalId : renderSym(idSym),
+      site,
+      partition: this.ev.str({ Ref: 'AWS::Partition' }, home),
+      region: this.ev.str({ Ref: 'AWS::Region' }, home),
+      account: this.ev.str({ Ref: 'AWS::AccountId' }, home),
+      // An API only referenced by an integration (imported by id) still has paths to check (C63).
+      stages: this.stagesCollected ? [UNKNOWN_STAGE] : [],
+    };
+    this.facts.apis.set(key, api);
+    return api;
+  }
+
+  credentials(expr: any, stack: string): CredentialsMode {
+    if (expr === undefined || expr === null) return { mode: 'none' };
+    const v = this.ev.str(expr, stack);
+    const lit = literalOf(v);
+    if (lit !== undefined && CALLER_CREDENTIALS.test(lit)) return { mode: 'caller' };
+    if (v.length >= 2 && v[0] === 'arn:' && symIncludes(v, ':iam::*:user/*')) return { mode: 'caller' };
+    return { mode: 'role', role: v };
+  }
+
+  /** The invoked reference for one stage: substitutes `${stageVariables.x}` (§1.1), then parses. */
+  resolveTarget(uri: Sym, stage: StageFact | undefined): { ref?: FunctionRef; unresolved?: string } {
+    let v = uri;
+    if (symIncludes(v, '${stageVariables.')) {
+      if (!stage || stage.unknown) {
+        return { unresolved: 'the URI uses a stage variable and no stage of this API is in the analysed templates' };
+      }
+      const missing: string[] = [];
+      v = substituteStageVariables(v, (name) => {
+        const value = stage.variables.get(name);
+        if (!value) missing.push(name);
+        return value;
+      });
+      if (missing.length) {
+        return { unresolved: `stage variable '${missing.join("', '")}' is not set on stage '${stage.label}'` };
+      }
+    }
+    const fromUri = functionFromUri(v);
+    const fnSym = fromUri ? fromUri.fn : v;
+    const parsed = parseFunctionRef(fnSym, this.ev, this.facts.physicalNames as PhysicalNames);
+    return parsed.ok ? { ref: parsed.ref } : { unresolved: parsed.reason };
+  }
+
+  unresolvedPaths(api: ApiFact, route: string, reason: string): InvocationPath[] {
+    return [{ route, arn: [], label: route, unresolved: reason, stage: api.stages[0] }];
+  }
+
+  /** True when the value is a `Ref` of a function or alias (a Lambda target given without an ARN). */
+  isLambdaRef(v: Sym): boolean {
+    const a = v.length === 1 && isAtom(v[0]) && v[0].kind === 'res' ? v[0] : undefined;
+    const t = a ? this.ev.resource(a.stack, a.logicalId)?.Type : undefined;
+    return t === 'AWS::Lambda::Alias' || isFunctionType(t);
+  }
+}
+
+export function stageLabel(stage: StageFact): string {
+  return stage.unknown ? 'any stage (no stage of this API is in the analysed templates)' : `stage '${stage.label}'`;
+}
+
+export function executeApiArn(api: ApiFact, resourceRest: Sym): Sym {
+  return sym('arn:', api.partition, ':execute-api:', api.region, ':', api.account, ':', api.id, '/', resourceRest);
+}
+
+/**
+ * Replaces each `${stageVariables.x}` in the literal text by the stage's value, which may itself be
+ * symbolic (`variables: { fn: fn.functionName }` is a `Ref`), so that it resolves to the same
+ * identity as a permission naming that function (§1.1 stage variables, C21).
+ */
+function substituteStageVariables(v: Sym, lookup: (name: string) => Sym | undefined): Sym {
+  const out: Array<Sym[number] | Sym> = [];
+  const re = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
+  for (const part of v) {
+    if (typeof part !== 'string') {
+      out.push(part);
+      continue;
+    }
+    let last = 0;
+    for (let m = re.exec(part); m; m = re.exec(part)) {
+      out.push(part.slice(last, m.index));
+      out.push(lookup(m[1]) ?? m[0]);
+      last = m.index + m[0].length;
+    }
+    out.push(part.slice(last));
+  }
+  return sym(...out);
+}

@@ -1,0 +1,40 @@
+import { BuildContext, executeApiArn, stageLabel } from './build-context';
+import { ApiFact, CredentialsMode, InvocationPath, Site } from './model';
+import { Sym, literalOf, resAtom, sym, symIncludes } from './value';
+
+/** REST (TOKEN/REQUEST) and HTTP/WebSocket (REQUEST) Lambda authorizers; Cognito and JWT call no function. */
+export function collectAuthorizers(ctx: BuildContext): void {
+  const kinds: Array<[string, string, string, string]> = [
+    ['AWS::ApiGateway::Authorizer', 'RestApiId', 'AuthorizerCredentials', 'Type'],
+    ['AWS::ApiGatewayV2::Authorizer', 'ApiId', 'AuthorizerCredentialsArn', 'AuthorizerType'],
+  ];
+  for (const [type, apiProp, credProp, typeProp] of kinds) {
+    for (const { stack, id, r } of ctx.facts.resources(type)) {
+      const p = r.Properties ?? {};
+      const authType = literalOf(ctx.ev.str(p[typeProp], stack));
+      if (authType === 'COGNITO_USER_POOLS' || authType === 'JWT') continue;
+      const uri = ctx.ev.str(p.AuthorizerUri, stack);
+      if (!symIncludes(uri, ':lambda:path/')) continue;
+      const api = ctx.api(ctx.ev.str(p[apiProp], stack), stack, type.includes('V2') ? 'HTTP' : 'REST');
+      pushAuthorizer(ctx, api, { stack, logicalId: id, resourceType: type, propertyPath: 'AuthorizerUri' },
+        `authorizer ${id}`, uri, ctx.credentials(p[credProp], stack), resAtom(stack, id, 'Ref'));
+    }
+  }
+}
+
+/** Authorizer SourceArn: `{api}/authorizers/{authorizerId}`, not a method ARN (§5.1). */
+export function pushAuthorizer(ctx: BuildContext, api: ApiFact, site: Site, description: string, uri: Sym,
+  credentials: CredentialsMode, authorizerId: Sym[number]): void {
+  const arn = executeApiArn(api, sym('authorizers/', authorizerId));
+  const stages = symIncludes(uri, '${stageVariables.') ? api.stages : [undefined];
+  const paths: InvocationPath[] = stages.map((stage) => ({
+    stage,
+    route: 'authorizer',
+    arn,
+    label: `authorizer calls${stage ? ` on ${stageLabel(stage)}` : ''}`,
+    ...ctx.resolveTarget(uri, stage),
+  }));
+  ctx.facts.invocations.push({
+    id: ctx.nextId(), kind: 'authorizer', api, site, description, uri, credentials, authorizationTypes: [], paths,
+  });
+}

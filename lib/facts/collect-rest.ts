@@ -1,0 +1,120 @@
+import { BuildContext, executeApiArn, stageLabel } from './build-context';
+import { ApiFact, InvocationPath, Site } from './model';
+import { Sym, isAtom, literalOf, renderSym, sampleAtom, sym, symIncludes, symKey } from './value';
+
+/** The verbs a REST `ANY` method is invoked with: API Gateway presents the actual verb (semantics.md §2). */
+export const REST_VERBS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
+
+/** REST methods with a Lambda integration (`AWS`/`AWS_PROXY` with a `:lambda:path/` URI). */
+export function collectRestMethods(ctx: BuildContext): void {
+  const paths = new RestPaths(ctx);
+  for (const { stack, id, r } of ctx.facts.resources('AWS::ApiGateway::Method')) {
+    const p = r.Properties ?? {};
+    const integ = p.Integration;
+    if (!integ || typeof integ !== 'object') continue;
+    const type = literalOf(ctx.ev.str(integ.Type, stack));
+    if (type !== 'AWS' && type !== 'AWS_PROXY') continue;
+    const uri = ctx.ev.str(integ.Uri, stack);
+    if (!symIncludes(uri, ':lambda:path/')) continue;
+    const api = ctx.api(ctx.ev.str(p.RestApiId, stack), stack, 'REST');
+    const verb = (literalOf(ctx.ev.str(p.HttpMethod, stack)) ?? '?').toUpperCase();
+    const resourceId = ctx.ev.str(p.ResourceId, stack);
+    const path = paths.of(resourceId);
+    const site: Site = { stack, logicalId: id, resourceType: r.Type, propertyPath: 'Integration.Uri' };
+    const route = `${verb} ${path ?? '(unknown path)'}`;
+    ctx.facts.invocations.push({
+      id: ctx.nextId(),
+      kind: 'integration',
+      api,
+      site,
+      description: `REST method ${route}`,
+      uri,
+      credentials: ctx.credentials(integ.Credentials, stack),
+      integrationHttpMethod: {
+        value: integ.IntegrationHttpMethod === undefined ? undefined : literalOf(ctx.ev.str(integ.IntegrationHttpMethod, stack)) ?? '?',
+        site: { ...site, propertyPath: 'Integration.IntegrationHttpMethod' },
+      },
+      authorizationTypes: [literalOf(ctx.ev.str(p.AuthorizationType, stack)) ?? 'NONE'],
+      paths: path === undefined
+        ? ctx.unresolvedPaths(api, route, `the method's resource path cannot be resolved: ${paths.breakIn(resourceId)}`)
+        : restPaths(ctx, api, uri, verb, path),
+    });
+  }
+}
+
+/** REST SourceArn: `{api}/{stage}/{VERB}/{concrete path}`; `{param}` and `{proxy+}` only match `*` (§2). */
+export function restPaths(ctx: BuildContext, api: ApiFact, uri: Sym, verb: string, path: string): InvocationPath[] {
+  const verbs = verb === 'ANY' ? REST_VERBS : [verb];
+  const arnPath = restArnPath(path);
+  const out: InvocationPath[] = [];
+  for (const stage of api.stages) {
+    const target = ctx.resolveTarget(uri, stage);
+    for (const v of verbs) {
+      out.push({
+        stage,
+        route: `${verb} ${path}`,
+        method: v,
+        arn: executeApiArn(api, sym(stage.name, '/', v, arnPath)),
+        label: `${verb === 'ANY' ? `${v} (ANY)` : v} ${path} on ${stageLabel(stage)}`,
+        ...target,
+      });
+    }
+  }
+  return out;
+}
+
+/** `/items/{id}` → `/items/` + a sample atom; the root is `/` (§2). */
+export function restArnPath(path: string): Sym {
+  if (path === '/' || path === '') return ['/'];
+  const parts: Array<string | Sym[number]> = [];
+  for (const seg of path.split('/').slice(1)) {
+    parts.push('/');
+    const m = /^\{([^}]*)\}$/.exec(seg);
+    parts.push(m ? sampleAtom(m[1]) : seg);
+  }
+  return sym(...parts);
+}
+
+/** Full paths of REST resources, memoised: `/` for the root, `/books/{id}` for nested resources. */
+class RestPaths {
+  private readonly memo = new Map<string, string | undefined>();
+
+  constructor(private readonly ctx: BuildContext) {}
+
+  of(resourceId: Sym): string | undefined {
+    const key = symKey(resourceId);
+    if (this.memo.has(key)) return this.memo.get(key);
+    this.memo.set(key, undefined); // cycle guard
+    let result: string | undefined;
+    const a = resourceId.length === 1 && isAtom(resourceId[0]) && resourceId[0].kind === 'res' ? resourceId[0] : undefined;
+    if (a && a.attr === 'RootResourceId') result = '/';
+    else if (a && a.attr === 'Ref') {
+      const res = this.ctx.ev.resource(a.stack, a.logicalId);
+      if (res?.Type === 'AWS::ApiGateway::Resource') {
+        const part = literalOf(this.ctx.ev.str(res.Properties?.PathPart, a.stack));
+        const parent = this.of(this.ctx.ev.str(res.Properties?.ParentId, a.stack));
+        if (part !== undefined && parent !== undefined) result = parent === '/' ? `/${part}` : `${parent}/${part}`;
+      }
+    }
+    this.memo.set(key, result);
+    return result;
+  }
+
+  /** Where a resource's parent chain leaves the analysed templates (for the Unverifiable message). */
+  breakIn(resourceId: Sym): string {
+    let id = resourceId;
+    let below = '';
+    for (let depth = 0; depth < 64; depth++) {
+      const a = id.length === 1 && isAtom(id[0]) && id[0].kind === 'res' ? id[0] : undefined;
+      const res = a && a.attr === 'Ref' ? this.ctx.ev.resource(a.stack, a.logicalId) : undefined;
+      if (!a || res?.Type !== 'AWS::ApiGateway::Resource') break;
+      const part = literalOf(this.ctx.ev.str(res.Properties?.PathPart, a.stack));
+      if (part === undefined) return `the PathPart of ${a.logicalId} is not a literal`;
+      below = `/${part}${below}`;
+      id = this.ctx.ev.str(res.Properties?.ParentId, a.stack);
+    }
+    const what = literalOf(id) !== undefined ? `resource id '${literalOf(id)}'` : renderSym(id);
+    return `${below ? `the parent of ${below}` : 'its resource'} is ${what}, which is not defined in the analysed templates `
+      + '(an imported API or resource)';
+  }
+}

@@ -1,0 +1,102 @@
+import { BuildContext, executeApiArn, stageLabel } from './build-context';
+import type { Res } from './facts';
+import { looksLikeFunctionArn } from './function-ref';
+import { ApiFact, InvocationPath, Site } from './model';
+import { Sym, isAtom, literalOf, resAtom, sym, symIncludes } from './value';
+
+/** HTTP and WebSocket Lambda integrations, one invocation per integration listing all its routes (C44, C47). */
+export function collectV2Integrations(ctx: BuildContext): void {
+  const routesByIntegration = new Map<string, Res[]>();
+  for (const route of ctx.facts.resources('AWS::ApiGatewayV2::Route')) {
+    const target = ctx.ev.str(route.r.Properties?.Target, route.stack);
+    const atom = target.find((p) => isAtom(p) && p.kind === 'res');
+    if (!atom || !isAtom(atom)) continue;
+    let list = routesByIntegration.get(atom.key);
+    if (!list) routesByIntegration.set(atom.key, (list = []));
+    list.push(route);
+  }
+  for (const { stack, id, r } of ctx.facts.resources('AWS::ApiGatewayV2::Integration')) {
+    const p = r.Properties ?? {};
+    const type = literalOf(ctx.ev.str(p.IntegrationType, stack));
+    if (type !== 'AWS' && type !== 'AWS_PROXY') continue;
+    const rawUri = ctx.ev.str(p.IntegrationUri, stack);
+    if (!symIncludes(rawUri, ':lambda:path/') && !looksLikeFunctionArn(rawUri) && !ctx.isLambdaRef(rawUri)) continue;
+    const api = ctx.api(ctx.ev.str(p.ApiId, stack), stack, 'HTTP');
+    const routes = routesByIntegration.get(resAtom(stack, id, 'Ref').key) ?? [];
+    if (routes.length === 0) continue;
+    const site: Site = { stack, logicalId: id, resourceType: r.Type, propertyPath: 'IntegrationUri' };
+    const paths: InvocationPath[] = [];
+    const authTypes: string[] = [];
+    for (const route of routes) {
+      const key = literalOf(ctx.ev.str(route.r.Properties?.RouteKey, route.stack));
+      authTypes.push(literalOf(ctx.ev.str(route.r.Properties?.AuthorizationType, route.stack)) ?? 'NONE');
+      if (key === undefined) {
+        paths.push(...ctx.unresolvedPaths(api, `route ${route.id}`, `the route key of ${route.id} cannot be resolved`));
+        continue;
+      }
+      paths.push(...v2Paths(ctx, api, rawUri, key));
+    }
+    const keys = routes.map((x) => literalOf(ctx.ev.str(x.r.Properties?.RouteKey, x.stack)) ?? x.id).join(', ');
+    ctx.facts.invocations.push({
+      id: ctx.nextId(),
+      kind: 'integration',
+      api,
+      site,
+      description: `${api.kind === 'WEBSOCKET' ? 'WebSocket' : 'HTTP'} integration for ${routes.length === 1 ? 'route' : 'routes'} ${keys}`,
+      uri: rawUri,
+      credentials: ctx.credentials(p.CredentialsArn, stack),
+      authorizationTypes: authTypes,
+      paths,
+    });
+  }
+}
+
+/**
+ * HTTP: `{api}/{stage}/{METHOD}{route path}` or `{api}/{stage}/$default`; the route path is
+ * presented literally, so both `{id}` and `*` match (§3.1). WebSocket: `{api}/{stage}/{routeKey}` (§4).
+ */
+export function v2Paths(ctx: BuildContext, api: ApiFact, uri: Sym, routeKey: string): InvocationPath[] {
+  const out: InvocationPath[] = [];
+  for (const stage of api.stages) {
+    const target = ctx.resolveTarget(uri, stage);
+    let rest: string;
+    if (api.kind === 'WEBSOCKET' || routeKey === '$default') rest = routeKey;
+    else {
+      const sp = routeKey.indexOf(' ');
+      rest = sp > 0 ? `${routeKey.slice(0, sp)}${routeKey.slice(sp + 1)}` : routeKey;
+    }
+    out.push({
+      stage,
+      route: routeKey,
+      method: api.kind === 'HTTP' && routeKey !== '$default' ? routeKey.split(' ')[0] : undefined,
+      arn: executeApiArn(api, sym(stage.name, '/', rest)),
+      label: `route ${routeKey} on ${stageLabel(stage)}`,
+      ...target,
+    });
+  }
+  return out;
+}
+
+/** Quick create (`AWS::ApiGatewayV2::Api` with `Target`): the CLI/CloudFormation add no permission (C43). */
+export function collectQuickCreate(ctx: BuildContext): void {
+  for (const { stack, id, r } of ctx.facts.resources('AWS::ApiGatewayV2::Api')) {
+    const p = r.Properties ?? {};
+    if (p.Target === undefined) continue;
+    const target = ctx.ev.str(p.Target, stack);
+    if (!looksLikeFunctionArn(target) && !symIncludes(target, ':lambda:path/') && !ctx.isLambdaRef(target)) continue;
+    const api = ctx.api([resAtom(stack, id, 'Ref')], stack, 'HTTP');
+    // Quick create's route key defaults to `$default` (§1.2); an unset property evaluates to ''.
+    const routeKey = (p.RouteKey === undefined ? undefined : literalOf(ctx.ev.str(p.RouteKey, stack))) || '$default';
+    ctx.facts.invocations.push({
+      id: ctx.nextId(),
+      kind: 'integration',
+      api,
+      site: { stack, logicalId: id, resourceType: r.Type, propertyPath: 'Target' },
+      description: `HTTP API quick-create target (route ${routeKey})`,
+      uri: target,
+      credentials: ctx.credentials(p.CredentialsArn, stack),
+      authorizationTypes: ['NONE'],
+      paths: v2Paths(ctx, api, target, routeKey),
+    });
+  }
+}
