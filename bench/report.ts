@@ -237,7 +237,7 @@ export function formatReport(rep: Report): { table: string; markdown: string; re
     '',
     'Where the time goes: the Aspect (and, today, the validation plugin) renders every stack of the construct tree to '
       + 'CloudFormation before synthesis renders it again; that rendering is about two thirds of the engine time, the '
-      + 'analysis itself the rest. Fix mode renders and analyses twice (before and after its repairs).',
+      + 'analysis itself the rest. Fix mode analyses twice (before and after its repairs; the second load reuses what the first rendered unless a fix rewrote an existing resource).',
     '',
     'Full tables (growth, peak memory): [bench/results.md](bench/results.md). Quick runs: `BENCH_SIZES=500 BENCH_RUNS=1 npm run bench`.',
     '',
