@@ -3,7 +3,7 @@ import { FunctionRef, refKey, refLabel } from '../facts/function-ref';
 import { IamPrincipal, iamFacts } from '../facts/iam';
 import { Invocation, InvocationPath, Site } from '../facts/model';
 import { literalOf } from '../facts/value';
-import { listPaths } from './coverage';
+import { covers, listPaths } from './coverage';
 import { FixPlan, RuleDefinition, RuleFinding } from './rule';
 
 /** A finding about an integration/authorizer that calls Lambda as a role (semantics.md §0 mode B). */
@@ -116,8 +116,10 @@ function checkGrant(facts: Facts, inv: Invocation, head: string, site: Site, rol
         + 'Check by hand that one of them allows it, or grant it in the app (fn.grantInvoke(role)).',
     };
   }
-  const useless = (facts.grantsByFunction.get(ref.fnKey) ?? []).find((g) => g.ref && refKey(g.ref) === refKey(ref)
+  // Name the statement made for this very integration when there is one (it covers its paths).
+  const statements = (facts.grantsByFunction.get(ref.fnKey) ?? []).filter((g) => g.ref && refKey(g.ref) === refKey(ref)
     && g.effect === 'Allow' && g.principal === 'apigateway');
+  const useless = statements.find((g) => paths.some((p) => covers(g, p))) ?? statements[0];
   const cdkNote = useless
     ? ` The resource-policy statement ${useless.site.logicalId} for apigateway.amazonaws.com (CDK's LambdaIntegration adds it) is not `
       + 'used when the integration has credentials.'

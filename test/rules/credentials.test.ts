@@ -180,6 +180,17 @@ const BAD: Case[] = [
     expect: [{ rule: RULE, path: ITEMS, level: 'error', includes: ['not allowed lambda:InvokeFunction', 'CDK\'s LambdaIntegration adds it', 'fn.grantInvoke(role)'] }],
   },
   {
+    name: 'C35 beside a plain method on the same function: the message names the statement made for this method',
+    build: (stack) => {
+      const f = fn(stack, 'Fn');
+      // The plain method comes first, so its statement is the first one on the function.
+      const api = new apigw.RestApi(stack, 'Api');
+      api.root.addResource('other').addMethod('POST', new apigw.LambdaIntegration(f));
+      api.root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(f, { credentialsRole: apiGwRole(stack) }));
+    },
+    expect: [{ rule: RULE, path: ITEMS, level: 'error', includes: ['The resource-policy statement ApiitemsGETApiPermission'] }],
+  },
+  {
     name: 'C33: role whose trust policy is for another service (and that has the grant)',
     build: (stack) => {
       const f = fn(stack, 'Fn');
