@@ -2,7 +2,7 @@ import { arnLike } from '../../lib/facts/arn-like';
 import { Sym, resAtom, sampleAtom, sym } from '../../lib/facts/value';
 
 const API = resAtom('S', 'Api', 'Ref');
-const arn = (rest: Sym, region: Sym[number] = 'us-east-1') => sym('arn:aws:execute-api:', region, ':123456789012:', API, '/', rest);
+const arn = (rest: Sym | string, region: Sym[number] = 'us-east-1') => sym('arn:aws:execute-api:', region, ':123456789012:', API, '/', rest);
 
 /** semantics.md §6.3: ArnLike per colon component, `*` spans `/` and may be empty, case-sensitive. */
 describe('arnLike', () => {
