@@ -1,4 +1,4 @@
-import { IAspect } from 'aws-cdk-lib';
+import { IAspect, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { SeverityOverride, validateSeverities } from './engine';
 import { FixStageScope, applyFixes, reportChange } from './fix';
@@ -42,8 +42,8 @@ export interface ApiGatewayLambdaPermissionsProps {
  * app can actually invoke its function, and reports each gap as an annotation on the L1 construct
  * that defines it.
  *
- * The whole app is analysed once, on the first node visited; findings are reported for the
- * constructs under the scope the Aspect was added to.
+ * The Stage (or app) is analysed once per scope the Aspect was added to, on the first node visited;
+ * findings are reported for the constructs under that scope.
  */
 export class ApiGatewayLambdaPermissions implements IAspect {
   private readonly mode: PermissionMode;
@@ -64,9 +64,14 @@ export class ApiGatewayLambdaPermissions implements IAspect {
   }
 
   public visit(node: IConstruct): void {
-    const root = node.node.root;
-    if (this.analysed.has(root)) return;
-    this.analysed.add(root);
+    // The first node visited is the scope the Aspect was added to; the rest are below it. One instance
+    // may be added to several scopes (each Stage of a pipeline), each synthesized on its own.
+    for (let c: IConstruct | undefined = node; c; c = c.node.scope) {
+      if (this.analysed.has(c)) return;
+    }
+    this.analysed.add(node);
+    // A Stage is synthesized on its own and no reference crosses its boundary: analyse just that Stage.
+    const root = Stage.isStage(node) ? node : Stage.of(node) ?? node.node.root;
     let analysis = analyzeTree(root, this.severities);
     if (this.mode === PermissionMode.FIX) {
       // Repair what is fixable, then analyse the result again: whatever is left is reported as usual.
