@@ -71,6 +71,8 @@ export class ApiGatewayLambdaChecks extends NagPack {
   private run(scope: IConstruct, templatePaths: ReadonlyMap<string, string>): PolicyValidationPluginReport {
     const { tree, targets } = analyzeTree(scope.node.root, this.severities);
     const violations: PolicyViolation[] = [];
+    // Findings with the same rule, message and severity share one violation (as cdk-nag groups by rule).
+    const byKey = new Map<string, PolicyViolation>();
     for (const { finding: f, target } of targets) {
       if (!isUnder(target, scope) || isAcknowledged(target, f.ruleId)) continue;
       const resource = {
@@ -80,9 +82,14 @@ export class ApiGatewayLambdaChecks extends NagPack {
         locations: [f.propertyPath ? `Properties.${f.propertyPath}` : 'Properties'],
       };
       const severity = reportSeverity(f.severity);
-      const existing = violations.find((v) => v.ruleName === f.ruleId && v.description === f.message && v.severity === severity);
+      const key = `${f.ruleId}\n${severity}\n${f.message}`;
+      const existing = byKey.get(key);
       if (existing) existing.violatingResources.push(resource);
-      else violations.push({ ruleName: f.ruleId, description: f.message, severity, violatingResources: [resource] });
+      else {
+        const v: PolicyViolation = { ruleName: f.ruleId, description: f.message, severity, violatingResources: [resource] };
+        byKey.set(key, v);
+        violations.push(v);
+      }
     }
     return {
       success: !violations.some((v) => v.severity === 'error'),

@@ -1,6 +1,7 @@
 import { Finding } from '../engine';
 import { InputError, LoadedInput } from '../facts/assembly-loader';
 import { StackTemplate } from '../facts/template';
+import { acknowledgedRuleId } from '../report/ack-id';
 import { RULES } from '../rules';
 import { PACKAGE_NAME } from '../version';
 
@@ -44,7 +45,7 @@ export function acknowledgements(input: LoadedInput): AcknowledgementLookup {
     if (f.constructPath) {
       for (let p: string = f.constructPath; p; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') {
         const ids = input.pathAcknowledgements.get(p);
-        if (ids?.some((id) => stripNamespace(id) === f.ruleId)) return 'acknowledged with Validations.of(…).acknowledge()';
+        if (ids?.some((id) => acknowledgedRuleId(id) === f.ruleId)) return 'acknowledged with Validations.of(…).acknowledge()';
       }
     }
     return undefined;
@@ -61,14 +62,14 @@ function readAcks(metadata: any, stack: StackTemplate, where: string): Ack[] {
     list.forEach((e, i) => {
       const id = e?.id;
       // cdk-nag's list is shared with other packs: only our entries are ours to validate.
-      if (onlyOurs && (typeof id !== 'string' || !stripNamespace(id).startsWith(RULE_PREFIX))) return;
+      if (onlyOurs && (typeof id !== 'string' || !acknowledgedRuleId(id).startsWith(RULE_PREFIX))) return;
       const reason = e?.reason;
       if (typeof id !== 'string' || !id) throw new InputError(file, `${where}: Metadata.${field}[${i}] needs an "id" (a rule id such as ApiGwLambda-MissingPermission)`);
       if (typeof reason !== 'string' || !reason.trim()) throw new InputError(file, `${where}: Metadata.${field}[${i}] (${id}) needs a non-empty "reason"`);
-      if (!RULES.some((r) => r.id === stripNamespace(id))) {
+      if (!RULES.some((r) => r.id === acknowledgedRuleId(id))) {
         throw new InputError(file, `${where}: Metadata.${field}[${i}] acknowledges unknown rule id '${id}'; expected one of: ${RULES.map((r) => r.id).join(', ')}`);
       }
-      out.push({ id: stripNamespace(id), reason });
+      out.push({ id: acknowledgedRuleId(id), reason });
     });
   };
   const own = metadata[PACKAGE_NAME];
@@ -81,10 +82,4 @@ function readAcks(metadata: any, stack: StackTemplate, where: string): Ack[] {
   const nag = metadata.cdk_nag;
   if (nag && typeof nag === 'object') take(nag.rules_to_suppress, 'cdk_nag.rules_to_suppress', true);
   return out;
-}
-
-/** `ApiGwLambda::ApiGwLambda-X` / `Annotation::ApiGwLambda-X` → `ApiGwLambda-X`, as the Aspect compares them. */
-function stripNamespace(id: string): string {
-  const at = id.indexOf('::');
-  return at >= 0 ? id.slice(at + 2) : id;
 }

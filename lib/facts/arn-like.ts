@@ -45,7 +45,8 @@ export function arnComponents(s: Sym): Sym[] {
   return memo(componentsMemo, s, (x) => splitSym(x, ':', 6));
 }
 
-function hasPseudo(s: Sym): boolean {
+/** True when a pseudo parameter (unknown deploy environment) is part of the value. */
+export function hasPseudo(s: Sym): boolean {
   return s.some((p) => typeof p !== 'string' && p.kind === 'pseudo');
 }
 

@@ -2,6 +2,7 @@ import type { Facts } from './build';
 import { Evaluator } from './evaluate';
 import { PhysicalNames, parseFunctionRef } from './function-ref';
 import { Grant, Principal, Site } from './model';
+import { actionInvokes, classifyPrincipal, principalValues } from './policy-terms';
 import { Sym, literalOf, renderSym } from './value';
 
 const APIGW = 'apigateway.amazonaws.com';
@@ -127,27 +128,4 @@ function statementPrincipal(st: any, ev: Evaluator, stack: string): { principal:
   if (values.includes('*')) return { principal: 'any', text: '*' };
   if (values.some((v) => classifyPrincipal(v) === 'apigateway')) return { principal: 'apigateway', text: APIGW };
   return { principal: 'other', text: values.join(', ') };
-}
-
-function principalValues(p: any, ev: Evaluator, stack: string): string[] {
-  if (p === undefined) return [];
-  if (typeof p === 'string') return [p];
-  if (p && typeof p === 'object' && !Array.isArray(p) && !Object.keys(p).some((k) => k.startsWith('Fn::') || k === 'Ref')) {
-    return Object.values(p).flatMap((v) => ev.strings(v, stack).map(renderSym));
-  }
-  return ev.strings(p, stack).map(renderSym);
-}
-
-export function classifyPrincipal(text: string): Principal {
-  if (text === '*') return 'any';
-  if (text === APIGW || /^apigateway\.amazonaws\.com(\.cn)?$/.test(text) || text === 'apigateway.${AWS::URLSuffix}') return 'apigateway';
-  return 'other';
-}
-
-/** Actions that grant invocation: lambda:InvokeFunction, lambda:*, *, lambda:Invoke* (case-insensitive, §6.7). */
-export function actionInvokes(action: string): boolean {
-  const a = action.toLowerCase();
-  if (a === 'lambda:invokefunctionurl') return false;
-  const re = new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test('lambda:invokefunction');
 }

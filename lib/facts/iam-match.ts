@@ -1,6 +1,6 @@
-import { globMatch } from './arn-like';
-import { classifyPrincipal } from './grants';
+import { globMatch, hasPseudo } from './arn-like';
 import type { IamStatement, TrustStatement } from './iam-model';
+import { actionGlob, classifyPrincipal } from './policy-terms';
 import { Part, Sym, isAtom, literalOf, splitSym, sym } from './value';
 
 /** Pure IAM matching: actions, resources, trust principals (semantics.md §0, §6.5, §6.7). */
@@ -10,11 +10,6 @@ export function actionMatches(s: { actions?: readonly string[]; notActions?: rea
   if (s.actions) return s.actions.some((a) => actionGlob(a, action));
   if (s.notActions) return !s.notActions.some((a) => actionGlob(a, action));
   return false;
-}
-
-function actionGlob(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(action);
 }
 
 export function resourceCovered(s: IamStatement, matches: (pattern: Sym) => boolean): boolean {
@@ -32,10 +27,6 @@ export function trustPrincipalMatches(t: TrustStatement): boolean {
   return t.notPrincipal ? !hit : hit;
 }
 
-export function hasWild(s: Sym): boolean {
-  return s.some((p) => typeof p === 'string' && /[*?]/.test(p));
-}
-
 /**
  * IAM `Resource` matching of an ARN pattern: partition, service, region and account compared
  * per component (pseudo parameters match any literal, as we cannot know the deploy environment),
@@ -47,7 +38,7 @@ export function iamArnMatch(pattern: Sym, value: Sym): boolean {
   const v = splitSym(value, ':', 6);
   if (p.length === 6 && v.length === 6) {
     for (let i = 0; i < 5; i++) {
-      if (i >= 1 && (hasPseudoPart(p[i]) || hasPseudoPart(v[i]))) continue;
+      if (i >= 1 && (hasPseudo(p[i]) || hasPseudo(v[i]))) continue;
       if (!globMatch(p[i], v[i])) return false;
     }
     return globMatch(p[5], v[5]);
@@ -55,8 +46,4 @@ export function iamArnMatch(pattern: Sym, value: Sym): boolean {
   // Short patterns such as `arn:aws:lambda:*`: a whole-string glob, pseudo parameters as wildcards.
   const loose = (s: Sym): Sym => sym(...s.map((x: Part) => (isAtom(x) && x.kind === 'pseudo' ? '*' : x)));
   return globMatch(loose(pattern), value);
-}
-
-export function hasPseudoPart(s: Sym): boolean {
-  return s.some((x) => isAtom(x) && x.kind === 'pseudo');
 }

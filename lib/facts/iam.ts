@@ -1,3 +1,4 @@
+import { hasWildcard } from './arn-like';
 import type { Facts } from './build';
 import { Evaluator, isFunctionType } from './evaluate';
 import { FunctionRef, PhysicalNames, parseFunctionRef, refKey } from './function-ref';
@@ -5,9 +6,10 @@ import {
   Decision, IamPrincipal, IamStatement, PrincipalKind, RoleLookup, TrustStatement,
 } from './iam-model';
 import {
-  actionMatches, hasWild, iamArnMatch, resourceCovered, trustActionMatches, trustPrincipalMatches,
+  actionMatches, iamArnMatch, resourceCovered, trustActionMatches, trustPrincipalMatches,
 } from './iam-match';
 import { Site } from './model';
+import { principalValues } from './policy-terms';
 import {
   Part, Sym, isAtom, literalOf, pseudoAtom, renderSym, splitSym, sym, symIncludes,
 } from './value';
@@ -142,7 +144,7 @@ export class IamFacts {
         const last = pattern[pattern.length - 1];
         const qualifiedWildcard = typeof last === 'string' && last.endsWith(':*');
         const base = qualifiedWildcard ? sym(...pattern.slice(0, -1), (last as string).slice(0, -2)) : pattern;
-        if (hasWild(base)) continue;
+        if (hasWildcard(base)) continue;
         const parsed = parseFunctionRef(base, this.ev, this.names);
         if (!parsed.ok || parsed.ref.fnKey !== ref.fnKey) continue;
         const q = qualifiedWildcard ? '*' : parsed.ref.qualifierKey;
@@ -165,11 +167,11 @@ export class IamFacts {
     const lit = literalOf(pattern);
     if (lit === '*') return true;
     const last = pattern[pattern.length - 1];
-    if (typeof last === 'string' && last.endsWith(':*') && !hasWild(sym(...pattern.slice(0, -1), last.slice(0, -2)))) {
+    if (typeof last === 'string' && last.endsWith(':*') && !hasWildcard(sym(...pattern.slice(0, -1), last.slice(0, -2)))) {
       const base = parseFunctionRef(sym(...pattern.slice(0, -1), last.slice(0, -2)), this.ev, this.names);
       if (base.ok && base.ref.qualifierKey === '') return base.ref.fnKey === ref.fnKey && ref.qualifierKey !== '';
     }
-    if (!hasWild(pattern)) {
+    if (!hasWildcard(pattern)) {
       const parsed = parseFunctionRef(pattern, this.ev, this.names);
       return parsed.ok && refKey(parsed.ref) === refKey(ref);
     }
@@ -458,15 +460,6 @@ function statementsOf(doc: any, ev: Evaluator, stack: string): any[] {
   return st && typeof st === 'object' ? [st] : [];
 }
 
-function principalValues(p: any, ev: Evaluator, stack: string): string[] {
-  if (p === undefined || p === null) return [];
-  if (typeof p === 'string') return [p];
-  if (typeof p === 'object' && !Array.isArray(p) && !Object.keys(p).some((k) => k.startsWith('Fn::') || k === 'Ref')) {
-    return Object.values(p).flatMap((v) => ev.strings(v, stack).map(renderSym));
-  }
-  return ev.strings(p, stack).map(renderSym);
-}
-
 /**
  * The role name in a role ARN (`arn:…:iam::<acct>:role/<path/>name`): a literal, a resource atom
  * (`${MyRole}` inside a Sub), or undefined when the value is not a role ARN.
@@ -486,7 +479,3 @@ function roleNameOf(value: Sym): string | Part | undefined {
   return last.slice(idx + 1) || undefined;
 }
 
-/** A stable key for a role site (for the fix plan and dedupe). */
-export function siteKey(s: Site): string {
-  return `${s.stack}|${s.logicalId}`;
-}

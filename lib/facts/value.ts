@@ -97,10 +97,6 @@ export function symKey(s: Sym): string {
   return s.map((p) => (typeof p === 'string' ? JSON.stringify(p) : `<${p.key}>`)).join('');
 }
 
-export function symEquals(a: Sym, b: Sym): boolean {
-  return symKey(a) === symKey(b);
-}
-
 /** The first unresolved atom in a value, if any. */
 export function unresolvedPart(s: Sym): OpaqueAtom | undefined {
   for (const p of s) {
@@ -164,7 +160,3 @@ export function symIncludes(s: Sym, needle: string): boolean {
   return s.some((p) => typeof p === 'string' && p.includes(needle));
 }
 
-/** Replaces literal text inside the value (used for stage-variable substitution). */
-export function replaceInSym(s: Sym, replace: (text: string) => string): Sym {
-  return sym(...s.map((p) => (typeof p === 'string' ? replace(p) : p)));
-}

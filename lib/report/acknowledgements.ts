@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { acknowledgedRuleId } from './ack-id';
 
 /**
  * True when `Validations.of(scope).acknowledge({ id })` was called on the construct or any scope
@@ -12,14 +13,9 @@ export function isAcknowledged(construct: IConstruct, ruleId: string): boolean {
     for (const entry of c.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
       for (const id of Object.keys(entry.data)) {
-        if (stripNamespace(id) === ruleId) return true;
+        if (acknowledgedRuleId(id) === ruleId) return true;
       }
     }
   }
   return false;
-}
-
-function stripNamespace(id: string): string {
-  const at = id.indexOf('::');
-  return at >= 0 ? id.slice(at + 2) : id;
 }

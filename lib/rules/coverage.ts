@@ -1,6 +1,6 @@
 import { arnComponents, arnLike, globMatch, hasWildcard } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
-import { FunctionRef, refKey, refLabel } from '../facts/function-ref';
+import { FunctionRef, refKey } from '../facts/function-ref';
 import { Grant, Invocation, InvocationPath } from '../facts/model';
 import { Sym, isAtom, literalOf, renderSym, splitSym, sym } from '../facts/value';
 import { grantIndex, grantsWhere } from './grant-index';
@@ -242,10 +242,6 @@ export function suggestedSourceArn(p: InvocationPath): string {
   if (segs.length < 3) return text;
   segs[2] = '*';
   return `${prefix}:${segs.join('/')}`;
-}
-
-export function describeRef(ref: FunctionRef): string {
-  return refLabel(ref);
 }
 
 /** `GET /a on stage 'prod'; POST /b on stage 'prod'; and 3 more`. */

@@ -28,6 +28,3 @@ export const RULES: readonly RuleDefinition[] = [
   Unverifiable,
 ];
 
-export function ruleById(id: string): RuleDefinition | undefined {
-  return RULES.find((r) => r.id === id);
-}

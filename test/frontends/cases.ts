@@ -23,7 +23,7 @@ export interface FrontendCase {
 }
 
 /** An L1 method `POST /` on `api` that integrates `target` with no permission (the classic gap). */
-function l1Method(scope: Construct, id: string, api: apigw.RestApi, target: lambda.IFunction): apigw.CfnMethod {
+export function l1Method(scope: Construct, id: string, api: apigw.RestApi, target: lambda.IFunction): apigw.CfnMethod {
   const stack = Stack.of(scope);
   return new apigw.CfnMethod(scope, id, {
     restApiId: api.restApiId,

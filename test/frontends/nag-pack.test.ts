@@ -12,7 +12,7 @@ import { ApiGatewayLambdaChecks, RuleId, RuleSeverity } from '../../lib';
 import * as engine from '../../lib/engine';
 import { RULES } from '../../lib/rules';
 import { fn } from '../helpers';
-import { cleanup, tempDir, testApp } from './cases';
+import { cleanup, l1Method, tempDir, testApp } from './cases';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(cleanup));
@@ -25,17 +25,7 @@ function brokenApp(outdir?: string, opts: { nested?: boolean } = {}): { app: App
   const api = new apigw.RestApi(scope, 'Api');
   api.root.addMethod('GET', new apigw.LambdaIntegration(fn(stack, 'Fn')));
   const target = fn(stack, 'Target');
-  const method = new apigw.CfnMethod(scope, 'Create', {
-    restApiId: api.restApiId,
-    resourceId: api.root.resourceId,
-    httpMethod: 'POST',
-    authorizationType: 'NONE',
-    integration: {
-      type: 'AWS_PROXY',
-      integrationHttpMethod: 'POST',
-      uri: `arn:aws:apigateway:${stack.region}:lambda:path/2015-03-31/functions/${target.functionArn}/invocations`,
-    },
-  });
+  const method = l1Method(scope, 'Create', api, target);
   return { app, method, stack };
 }
 

@@ -1,0 +1,34 @@
+import { Evaluator } from './evaluate';
+import { Principal } from './model';
+import { renderSym } from './value';
+
+/** IAM policy vocabulary shared by resource policies (grants.ts) and identity policies (iam*.ts). */
+
+const APIGW = 'apigateway.amazonaws.com';
+
+export function classifyPrincipal(text: string): Principal {
+  if (text === '*') return 'any';
+  if (text === APIGW || /^apigateway\.amazonaws\.com(\.cn)?$/.test(text) || text === 'apigateway.${AWS::URLSuffix}') return 'apigateway';
+  return 'other';
+}
+
+/** The values of a `Principal`/`NotPrincipal` element: `"*"`, `{ Service: … }`, `{ AWS: [...] }`, or an intrinsic. */
+export function principalValues(p: any, ev: Evaluator, stack: string): string[] {
+  if (p === undefined || p === null) return [];
+  if (typeof p === 'string') return [p];
+  if (typeof p === 'object' && !Array.isArray(p) && !Object.keys(p).some((k) => k.startsWith('Fn::') || k === 'Ref')) {
+    return Object.values(p).flatMap((v) => ev.strings(v, stack).map(renderSym));
+  }
+  return ev.strings(p, stack).map(renderSym);
+}
+
+/** Case-insensitive IAM action glob (`lambda:Invoke*`, `*`, `?`). */
+export function actionGlob(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(action);
+}
+
+/** Actions that grant invocation: lambda:InvokeFunction, lambda:*, *, lambda:Invoke* (case-insensitive, §6.7). */
+export function actionInvokes(action: string): boolean {
+  return action.toLowerCase() !== 'lambda:invokefunctionurl' && actionGlob(action, 'lambda:InvokeFunction');
+}
