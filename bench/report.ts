@@ -161,7 +161,7 @@ export function formatReport(rep: Report): { table: string; markdown: string; re
 
   const notes = [
     '¹ Fix mode runs on a variant of the app in which every 20th route has no permission; its baseline is plain synthesis of that variant.',
-    '² Time inside `loadConstructTree` + `analyze` during report-mode synthesis (the engine alone).',
+    '² Time inside the loader (report mode: reading the written templates back) + `analyze` during report-mode synthesis (the engine alone).',
     '³ The CLI analysing the synthesized cdk.out, against just reading and `JSON.parse`-ing its templates.',
     'Percentages: median over rounds of (variant ÷ plain synthesis in the same round); times in brackets are medians.',
     '"Synth" = constructing the app + `app.synth()` in a fresh process after modules are loaded, with aws-cdk-lib\'s built-in '
@@ -235,9 +235,10 @@ export function formatReport(rep: Report): { table: string; markdown: string; re
     '',
     t.join('\n'),
     '',
-    'Where the time goes: the Aspect (and, today, the validation plugin) renders every stack of the construct tree to '
-      + 'CloudFormation before synthesis renders it again; that rendering is about two thirds of the engine time, the '
-      + 'analysis itself the rest. Fix mode analyses twice (before and after its repairs; the second load reuses what the first rendered unless a fix rewrote an existing resource).',
+    'Where the time goes: report mode and the validation plugin read the templates synthesis wrote and analyse them '
+      + '(no second rendering of the app), so their cost is the analysis plus a JSON parse. Fix mode must add grants before '
+      + 'synthesis: it renders the construct tree to CloudFormation (the resources the rules read), analyses, repairs, and '
+      + 'analyses the written templates again afterwards — one rendering and two analyses.',
     '',
     'Full tables (growth, peak memory): [bench/results.md](bench/results.md). Quick runs: `BENCH_SIZES=500 BENCH_RUNS=1 npm run bench`.',
     '',

@@ -32,7 +32,7 @@ export interface WorkerResult {
   readonly cpuMs?: number;
   readonly constructMs?: number;
   readonly synthMs?: number;
-  /** Time inside loadConstructTree + analyze (the engine), when the variant runs it. */
+  /** Time inside loadConstructTree / loadWrittenTemplates + analyze (the engine), when the variant runs it. */
   readonly analysisMs?: number;
   /** Time inside the fixers (fix mode). */
   readonly fixMs?: number;
@@ -81,6 +81,7 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
   if (task.variant === 'report' || task.variant === 'fix' || task.variant === 'plugin') {
     lib = require('../lib');
     timeExport(require('../lib/facts/tree-loader'), 'loadConstructTree', (ms) => (analysisMs += ms));
+    timeExport(require('../lib/facts/written-loader'), 'loadWrittenTemplates', (ms) => (analysisMs += ms));
     timeExport(require('../lib/engine'), 'analyze', (ms, r) => {
       analysisMs += ms;
       analyses++;

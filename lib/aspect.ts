@@ -4,7 +4,8 @@ import { SeverityOverride, validateSeverities } from './engine';
 import { FixStageScope, applyFixes, reportChange } from './fix';
 import { isAcknowledged } from './report/acknowledgements';
 import { annotate } from './report/annotations';
-import { analyzeTree, isUnder } from './tree-analysis';
+import { LateAnnotate, afterStageSynthesized } from './synthesis-hook';
+import { TreeAnalysis, analyzeTree, analyzeWrittenTree, isUnder } from './tree-analysis';
 
 /** What the Aspect does with findings. */
 export enum PermissionMode {
@@ -72,20 +73,25 @@ export class ApiGatewayLambdaPermissions implements IAspect {
     this.analysed.add(node);
     // A Stage is synthesized on its own and no reference crosses its boundary: analyse just that Stage.
     const root = Stage.isStage(node) ? node : Stage.of(node) ?? node.node.root;
-    let analysis = analyzeTree(root, this.severities);
     if (this.mode === PermissionMode.FIX) {
-      // Repair what is fixable, then analyse the result again: whatever is left is reported as usual.
+      // Repair what is fixable before synthesis; whatever is left is reported as usual.
+      const analysis = analyzeTree(root, this.severities);
       const fixable = analysis.targets
         .filter(({ finding, target }) => finding.fix && isUnder(target, node) && !isAcknowledged(target, finding.ruleId))
         .map(({ finding }) => finding);
       const changes = applyFixes({ tree: analysis.tree, facts: analysis.facts, findings: fixable, stageScope: this.stageScope });
-      // Fixes that only added constructs leave every rendered resource valid: reload incrementally.
-      const reuse = changes.some((c) => c.rewroteExisting) ? undefined : analysis.tree;
-      if (changes.length) analysis = analyzeTree(root, this.severities, reuse);
       changes.forEach(reportChange);
+      if (changes.length === 0) return this.report(analysis, node, (_, write) => write());
     }
+    // Report on the templates synthesis writes: reading them back costs a fraction of rendering them.
+    const stage = Stage.isStage(root) ? root : undefined;
+    if (stage && afterStageSynthesized(stage, (late) => this.report(analyzeWrittenTree(stage, this.severities), node, late))) return;
+    this.report(analyzeTree(root, this.severities), node, (_, write) => write());
+  }
+
+  private report(analysis: TreeAnalysis, scope: IConstruct, late: LateAnnotate): void {
     for (const { finding, target } of analysis.targets) {
-      if (isUnder(target, node) && !isAcknowledged(target, finding.ruleId)) annotate(target, finding);
+      if (isUnder(target, scope) && !isAcknowledged(target, finding.ruleId)) late(target, () => annotate(target, finding));
     }
   }
 }

@@ -6,7 +6,7 @@ import { Finding, SeverityOverride, validateSeverities } from './engine';
 import { TreeSnapshot } from './facts/tree-loader';
 import { isAcknowledged } from './report/acknowledgements';
 import { RULES } from './rules';
-import { analyzeTree, isUnder } from './tree-analysis';
+import { TreeAnalysis, analyzeTree, analyzeWrittenTree, isUnder } from './tree-analysis';
 import { packageVersion } from './version';
 
 /** The pack name: every rule id is `ApiGwLambda-<Name>`, as cdk-nag's `<Pack>-<Rule>`. */
@@ -55,12 +55,17 @@ export class ApiGatewayLambdaChecks extends NagPack {
         + 'call validateScope(app) directly on older versions');
     }
     const templates = new Map((context.stackTemplates ?? []).map((s) => [s.stackConstructPath, s.templatePath]));
-    return this.run(context.appConstruct, templates);
+    // Synthesis is done: read the templates it wrote rather than rendering the tree again.
+    const root = context.appConstruct.node.root;
+    return this.run(context.appConstruct, analyzeWrittenTree(root, this.severities, templates), templates);
   }
 
-  /** Analyses the app that contains `scope` once, and reports the findings on constructs under `scope`. */
+  /**
+   * Analyses the app that contains `scope` once, and reports the findings on constructs under `scope`.
+   * Usable before synthesis: the tree is rendered to CloudFormation for the analysis.
+   */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    return this.run(scope, new Map());
+    return this.run(scope, analyzeTree(scope.node.root, this.severities), new Map());
   }
 
   /** Per-resource hook of NagPack: unused, the analysis is per app (see the class comment). */
@@ -68,8 +73,7 @@ export class ApiGatewayLambdaChecks extends NagPack {
     // Intentionally empty.
   }
 
-  private run(scope: IConstruct, templatePaths: ReadonlyMap<string, string>): PolicyValidationPluginReport {
-    const { tree, targets } = analyzeTree(scope.node.root, this.severities);
+  private run(scope: IConstruct, { tree, targets }: TreeAnalysis, templatePaths: ReadonlyMap<string, string>): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = [];
     // Findings with the same rule, message and severity share one violation (as cdk-nag groups by rule).
     const byKey = new Map<string, PolicyViolation>();

@@ -1,7 +1,8 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Analysis, Finding, SeverityOverride, analyze } from './engine';
 import { TreeSnapshot, elementKey, loadConstructTree, stackKeyOf } from './facts/tree-loader';
+import { loadWrittenTemplates } from './facts/written-loader';
 import { RuleId } from './rule-ids';
 
 /** A finding with the construct it is reported on. */
@@ -15,14 +16,27 @@ export interface TreeAnalysis extends Analysis {
   readonly targets: TreeFinding[];
 }
 
+/** Before synthesis (fix mode, `validateScope`): the tree rendered to CloudFormation by us. */
+export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, SeverityOverride>): TreeAnalysis {
+  return analyzeSnapshot(loadConstructTree(root), severities);
+}
+
+/**
+ * After synthesis (report mode, validation plugin): the templates synthesis wrote, read back with
+ * the tree beside them. `templatePaths` (stack construct path → file) overrides where they are.
+ */
+export function analyzeWrittenTree(
+  root: IConstruct, severities: ReadonlyMap<string, SeverityOverride>, templatePaths?: ReadonlyMap<string, string>,
+): TreeAnalysis {
+  return analyzeSnapshot(loadWrittenTemplates(root, templatePaths), severities);
+}
+
 /**
  * The analysis as both construct-tree front-ends (the Aspect and the validation plugin) see it: the
- * engine's findings mapped to constructs, plus an Unverifiable finding for every element the tree
- * loader could not render (never a silent pass). With `previous`, resources it already rendered are
- * reused: only valid when nothing changed but constructs were added.
+ * engine's findings mapped to constructs, plus an Unverifiable finding for every element the loader
+ * could not render or read (never a silent pass).
  */
-export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, SeverityOverride>, previous?: TreeSnapshot): TreeAnalysis {
-  const tree = loadConstructTree(root, previous);
+function analyzeSnapshot(tree: TreeSnapshot, severities: ReadonlyMap<string, SeverityOverride>): TreeAnalysis {
   const { facts, findings } = analyze(tree.stacks, severities);
   const targets: TreeFinding[] = [];
   for (const f of findings) {
@@ -31,21 +45,24 @@ export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, Se
   }
   const severity = severities.get(RuleId.UNVERIFIABLE) ?? 'warning';
   if (severity !== 'off') {
-    const seen = new Set<CfnElement>();
+    const seen = new Set<IConstruct>();
     for (const { element, error } of tree.unrenderable) {
       if (seen.has(element)) continue;
       seen.add(element);
       const stack = Stack.of(element);
+      const whole = element === stack;
       targets.push({
         target: element,
         finding: {
           ruleId: RuleId.UNVERIFIABLE,
           severity,
-          message: `could not render ${element.node.path} to CloudFormation (${error}), so it was left out of the analysis. `
-            + 'Check its API Gateway and Lambda permissions by hand.',
+          message: whole
+            ? `could not analyse stack ${element.node.path}: ${error}. Check its API Gateway and Lambda permissions by hand.`
+            : `could not render ${element.node.path} to CloudFormation (${error}), so it was left out of the analysis. `
+              + 'Check its API Gateway and Lambda permissions by hand.',
           stackKey: stackKeyOf(stack),
           logicalId: element.node.id,
-          resourceType: (element as any).cfnResourceType ?? 'unknown',
+          resourceType: whole ? 'AWS::CloudFormation::Stack' : (element as any).cfnResourceType ?? 'unknown',
           constructPath: element.node.path,
         },
       });

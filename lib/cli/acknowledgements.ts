@@ -33,8 +33,14 @@ export function acknowledgements(input: LoadedInput): AcknowledgementLookup {
   for (const s of input.stacks) {
     const top = readAcks(s.template.Metadata, s, 'the template');
     if (top.length) byStack.set(s.key, top);
-    for (const [id, r] of Object.entries(s.template.Resources ?? {})) {
-      const acks = readAcks(r?.Metadata, s, `resource '${id}'`);
+    const resources = s.template.Resources ?? {};
+    const ids = Object.keys(resources);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const metadata = resources[id]?.Metadata;
+      // Most resources have no Metadata: skip the call (and its message text) for them.
+      if (!metadata || typeof metadata !== 'object') continue;
+      const acks = readAcks(metadata, s, `resource '${id}'`);
       if (acks.length) byResource.set(`${s.key}|${id}`, acks);
     }
   }

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { CFN_YAML_TAGS } from '../facts/cfn-yaml';
 
 /**
@@ -28,6 +28,8 @@ export function resourceLines(file: string): Map<string, number> {
   } catch {
     return out;
   }
+  // Loaded on first use (only SARIF output asks for lines): the parser takes a while to load.
+  const { LineCounter, isMap, isScalar, parseDocument }: typeof Yaml = require('yaml');
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, customTags: CFN_YAML_TAGS, keepSourceTokens: false, uniqueKeys: false });
   const root = doc.contents;

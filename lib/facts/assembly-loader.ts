@@ -40,6 +40,7 @@ const NESTED_RESOURCE_PATH = /^(.*)\.NestedStack\/[^/]*\.NestedStackResource$/;
 export function loadInputs(args: readonly string[], cwd: string = process.cwd()): LoadedInput {
   if (args.length === 0) throw new InputError('(arguments)', 'no cdk.out directory or template file given');
   const stacks: StackTemplate[] = [];
+  const keys = new Set<string>();
   const acks = new Map<string, string[]>();
   const files = new Map<string, string>();
   for (const arg of args) {
@@ -50,7 +51,8 @@ export function loadInputs(args: readonly string[], cwd: string = process.cwd())
       ? loadCloudAssembly(manifestDir, cwd)
       : { stacks: [loadTemplateFile(abs, cwd)], pathAcknowledgements: new Map<string, string[]>(), files: new Map([[display(abs, cwd), abs]]) };
     for (const s of loaded.stacks) {
-      if (stacks.some((o) => o.key === s.key)) throw new InputError(arg, `stack '${s.key}' is given twice`);
+      if (keys.has(s.key)) throw new InputError(arg, `stack '${s.key}' is given twice`);
+      keys.add(s.key);
       stacks.push(s);
     }
     for (const [p, ids] of loaded.pathAcknowledgements) acks.set(p, [...(acks.get(p) ?? []), ...ids]);
@@ -94,7 +96,9 @@ function loadAssemblyInto(
   const manifest = readJson(manifestFile, shownManifest);
   const artifacts = manifest?.artifacts;
   if (!artifacts || typeof artifacts !== 'object') throw new InputError(shownManifest, 'is not a cloud assembly manifest (no "artifacts")');
-  const assets = assetSources(dir, artifacts);
+  // Only a nested stack whose resource cannot be found otherwise needs the asset manifests.
+  let assetMap: Map<string, string> | undefined;
+  const assets = () => (assetMap ??= assetSources(dir, artifacts));
   for (const [id, artifact] of Object.entries<any>(artifacts)) {
     if (artifact?.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
       loadAssemblyInto(path.join(dir, artifact.properties.directoryName), cwd, stacks, acks, files, seen);
@@ -103,23 +107,28 @@ function loadAssemblyInto(
     if (artifact?.type !== 'aws:cloudformation:stack') continue;
     const templateFile = artifact.properties?.templateFile;
     if (typeof templateFile !== 'string') throw new InputError(shownManifest, `stack artifact '${id}' has no properties.templateFile`);
-    const metadata = artifactMetadata(dir, artifact, cwd);
     const env = parseEnvironment(artifact.environment);
-    const templates = templateFilesByPath(metadata);
-    const key = [...templates].find(([, f]) => f === templateFile)?.[0] ?? artifact.displayName ?? id;
-    const logicalIds = logicalIdsByPath(metadata);
-    for (const [p, entries] of Object.entries<any[]>(metadata)) {
-      for (const e of entries ?? []) {
-        if (e?.type === 'aws:cdk:acknowledged-rules' && e.data && typeof e.data === 'object') {
-          const k = stripSlash(p);
-          acks.set(k, [...(acks.get(k) ?? []), ...Object.keys(e.data)]);
-        }
+    const { templates, logicalIdEntries, acknowledged } = readArtifactMetadata(dir, artifact, cwd);
+    // construct path → logical id, built only when asked for (a finding's construct path, a nested stack).
+    let logicalIdMap: Map<string, string> | undefined;
+    const logicalIds = () => (logicalIdMap ??= logicalIdsByPath(logicalIdEntries));
+    let key: string | undefined;
+    for (const [p, f] of templates) {
+      if (f === templateFile) {
+        key = p;
+        break;
       }
+    }
+    key ??= artifact.displayName ?? id;
+    for (const [p, ids] of acknowledged) {
+      const k = stripSlash(p);
+      acks.set(k, [...(acks.get(k) ?? []), ...ids]);
     }
 
     // The stack and its nested stacks: every `aws:cdk:templateFile` at or under the stack's path.
-    const own = new Map<string, string>([[key, templateFile]]);
-    for (const [p, f] of templates) if (p.startsWith(`${key}/`)) own.set(p, f);
+    const own = new Map<string, string>([[key!, templateFile]]);
+    const under = `${key}/`;
+    for (const [p, f] of templates) if (p.startsWith(under)) own.set(p, f);
     const loaded = new Map<string, StackTemplate>();
     const keys = [...own.keys()].sort((a, b) => a.length - b.length);
     for (const k of keys) {
@@ -127,17 +136,25 @@ function loadAssemblyInto(
       const shown = display(abs, cwd);
       files.set(shown, abs);
       const template = readTemplate(abs, shown);
-      const constructPaths = new Map([...ownLogicalIds(k, keys, logicalIds), ...pathsFromMetadata(template)]);
       let parent: StackTemplate['parent'];
       if (k !== key) {
         const parentKey = keys.filter((o) => k.startsWith(`${o}/`)).sort((a, b) => b.length - a.length)[0];
         const parentTemplate = loaded.get(parentKey)!;
-        const logicalId = nestedStackResource(parentTemplate, k, own.get(k)!, logicalIds, assets);
+        const logicalId = nestedStackResource(parentTemplate, k, own.get(k)!, logicalIds(), assets);
         if (!logicalId) throw new InputError(shown, `no AWS::CloudFormation::Stack resource in ${parentTemplate.templateFile} deploys this nested stack`);
         parent = { stackKey: parentKey, logicalId };
       }
+      // Only findings read construct paths: computed on first use (most stacks of a large app have none).
+      let constructPaths: Map<string, string> | undefined;
       const st: StackTemplate = {
-        key: k, displayName: k, templateFile: shown, template, account: env.account, region: env.region, parent, constructPaths,
+        key: k, displayName: k, templateFile: shown, template, account: env.account, region: env.region, parent,
+        get constructPaths(): ReadonlyMap<string, string> {
+          if (!constructPaths) {
+            constructPaths = ownLogicalIds(k, keys, logicalIds());
+            pathsFromMetadata(template).forEach((p, id) => constructPaths!.set(id, p));
+          }
+          return constructPaths;
+        },
       };
       loaded.set(k, st);
       stacks.push(st);
@@ -171,7 +188,12 @@ function readTemplate(abs: string, shown: string): CfnTemplate {
   if (!parsed.Resources || typeof parsed.Resources !== 'object' || Array.isArray(parsed.Resources)) {
     throw new InputError(shown, 'is not a CloudFormation template (no "Resources" section)');
   }
-  for (const [id, r] of Object.entries<any>(parsed.Resources)) {
+  const resources = parsed.Resources;
+  // Object.keys, not entries: no pair per resource (tens of thousands in a large app).
+  const ids = Object.keys(resources);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    const r = resources[id];
     if (!r || typeof r !== 'object' || typeof r.Type !== 'string') {
       throw new InputError(shown, `resource '${id}' has no "Type"; is this a CloudFormation template?`);
     }
@@ -201,55 +223,83 @@ function statOrThrow(abs: string, shown: string): fs.Stats {
   }
 }
 
-/** Construct-path metadata of an artifact (inline, or in `additionalMetadataFile` since manifest v36+). */
-function artifactMetadata(dir: string, artifact: any, cwd: string): Record<string, any[]> {
-  const out: Record<string, any[]> = { ...(artifact.metadata ?? {}) };
+/**
+ * What the analysis needs from an artifact's construct-path metadata (inline, or in
+ * `additionalMetadataFile` since manifest v36+), in one pass over its entries:
+ * - `aws:cdk:templateFile`: the construct path of each (nested) stack → its template file;
+ * - `aws:cdk:logicalId`: construct path and logical id (covers apps without path metadata), see `logicalIdsByPath`;
+ * - `aws:cdk:acknowledged-rules`: construct path (as recorded) → acknowledged ids, in entry order.
+ */
+function readArtifactMetadata(dir: string, artifact: any, cwd: string): {
+  templates: Map<string, string>; logicalIdEntries: string[]; acknowledged: Array<[string, string[]]>;
+} {
+  const templates = new Map<string, string>();
+  /** Construct path (as recorded), logical id, path, id, … in entry order. */
+  const logicalIdEntries: string[] = [];
+  const acknowledged: Array<[string, string[]]> = [];
+  // Inline entries come first for each path, then the file's (the order the merged lists had).
+  const inline: Record<string, any[]> = artifact.metadata ?? {};
+  let fromFile: Record<string, any[]> = {};
   if (typeof artifact.additionalMetadataFile === 'string') {
     const file = path.join(dir, artifact.additionalMetadataFile);
-    if (fs.existsSync(file)) {
-      for (const [p, entries] of Object.entries<any[]>(readJson(file, display(file, cwd)) ?? {})) {
-        out[p] = [...(out[p] ?? []), ...(entries ?? [])];
+    if (fs.existsSync(file)) fromFile = readJson(file, display(file, cwd)) ?? {};
+  }
+  const visit = (p: string, entries: any[] | undefined) => {
+    for (const e of entries ?? []) {
+      const type = e?.type;
+      if (type === 'aws:cdk:logicalId') {
+        if (typeof e.data === 'string') logicalIdEntries.push(p, e.data);
+      } else if (type === 'aws:cdk:templateFile') {
+        if (typeof e.data === 'string') templates.set(stripSlash(p), e.data);
+      } else if (type === 'aws:cdk:acknowledged-rules' && e.data && typeof e.data === 'object') {
+        acknowledged.push([p, Object.keys(e.data)]);
       }
     }
+  };
+  const inlinePaths = Object.keys(inline);
+  const filePaths = Object.keys(fromFile);
+  for (const p of inlinePaths) {
+    visit(p, inline[p]);
+    if (Object.prototype.hasOwnProperty.call(fromFile, p)) visit(p, fromFile[p]);
   }
-  return out;
+  const seen = new Set(inlinePaths);
+  for (let i = 0; i < filePaths.length; i++) {
+    const p = filePaths[i];
+    if (seen.size === 0 || !seen.has(p)) visit(p, fromFile[p]);
+  }
+  return { templates, logicalIdEntries, acknowledged };
 }
 
-/** `aws:cdk:templateFile` entries: the construct path of each (nested) stack → its template file. */
-function templateFilesByPath(metadata: Record<string, any[]>): Map<string, string> {
+/** `aws:cdk:logicalId` entries: construct path → logical id. */
+function logicalIdsByPath(entries: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [p, entries] of Object.entries(metadata)) {
-    for (const e of entries ?? []) if (e?.type === 'aws:cdk:templateFile' && typeof e.data === 'string') out.set(stripSlash(p), e.data);
-  }
-  return out;
-}
-
-/** `aws:cdk:logicalId` entries: construct path → logical id (covers apps without path metadata). */
-function logicalIdsByPath(metadata: Record<string, any[]>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [p, entries] of Object.entries(metadata)) {
-    for (const e of entries ?? []) if (e?.type === 'aws:cdk:logicalId' && typeof e.data === 'string') out.set(stripSlash(p), e.data);
-  }
+  for (let i = 0; i < entries.length; i += 2) out.set(stripSlash(entries[i]), entries[i + 1]);
   return out;
 }
 
 /** logical id → construct path for the constructs that belong to stack `key` (not to a stack nested under it). */
 function ownLogicalIds(key: string, stackKeys: readonly string[], logicalIds: ReadonlyMap<string, string>): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [p, id] of logicalIds) {
-    if (!p.startsWith(`${key}/`)) continue;
+  const under = `${key}/`;
+  // Deeper stacks nested under this one claim their own constructs.
+  const deeper = stackKeys.filter((k) => k.length > key.length).map((k) => `${k}/`);
+  // forEach, not for…of with destructuring: this runs once per stack, mostly before the JIT warms up.
+  logicalIds.forEach((id, p) => {
+    if (!p.startsWith(under)) return;
     // The resource that deploys a nested stack lives in the parent: `<scope>/<id>.NestedStack/<id>.NestedStackResource`.
-    const deepest = stackKeys.filter((k) => p.startsWith(`${k}/`)).sort((a, b) => b.length - a.length)[0];
-    if (deepest === key) out.set(id, p);
-  }
+    if (deeper.length === 0 || !deeper.some((k) => p.startsWith(k))) out.set(id, p);
+  });
   return out;
 }
 
 /** `Metadata['aws:cdk:path']` of each resource (present when the app enables path metadata, as the CDK CLI does). */
 function pathsFromMetadata(template: CfnTemplate): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [id, r] of Object.entries<CfnResourceJson>(template.Resources ?? {})) {
-    const p = r?.Metadata?.['aws:cdk:path'];
+  const resources = template.Resources ?? {};
+  const ids = Object.keys(resources);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    const p = resources[id]?.Metadata?.['aws:cdk:path'];
     if (typeof p === 'string') out.set(id, stripSlash(p));
   }
   return out;
@@ -257,7 +307,7 @@ function pathsFromMetadata(template: CfnTemplate): Map<string, string> {
 
 /** Logical id of the AWS::CloudFormation::Stack resource (in the parent) that deploys nested stack `key`. */
 function nestedStackResource(
-  parent: StackTemplate, key: string, file: string, logicalIds: ReadonlyMap<string, string>, assets: ReadonlyMap<string, string>,
+  parent: StackTemplate, key: string, file: string, logicalIds: ReadonlyMap<string, string>, assets: () => ReadonlyMap<string, string>,
 ): string | undefined {
   const candidates = Object.entries<CfnResourceJson>(parent.template.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack');
   // 1. Asset metadata (cdk synth with asset metadata on, the CLI default).
@@ -271,7 +321,7 @@ function nestedStackResource(
   // 3. TemplateURL's object key is the asset hash of the nested template.
   return candidates.find(([, r]) => {
     const url = JSON.stringify(r.Properties?.TemplateURL ?? '');
-    return [...assets].some(([hash, source]) => source === file && url.includes(hash));
+    return [...assets()].some(([hash, source]) => source === file && url.includes(hash));
   })?.[0];
 }
 

@@ -15,6 +15,9 @@ export const UNKNOWN_STAGE: StageFact = {
   unknown: true,
 };
 
+/** Shared by every invocation without credentials (immutable). */
+const NO_CREDENTIALS: CredentialsMode = { mode: 'none' };
+
 /** What every collector shares while facts are built: the APIs seen so far and value resolution. */
 export class BuildContext {
   /** Set once every stage resource has been read: an API first seen after that has no stage in the templates. */
@@ -39,9 +42,9 @@ export class BuildContext {
       id: idSym,
       label: site ? site.logicalId : renderSym(idSym),
       site,
-      partition: this.ev.str({ Ref: 'AWS::Partition' }, home),
-      region: this.ev.str({ Ref: 'AWS::Region' }, home),
-      account: this.ev.str({ Ref: 'AWS::AccountId' }, home),
+      partition: this.ev.refValue('AWS::Partition', home),
+      region: this.ev.refValue('AWS::Region', home),
+      account: this.ev.refValue('AWS::AccountId', home),
       // An API only referenced by an integration (imported by id) still has paths to check (C63).
       stages: this.stagesCollected ? [UNKNOWN_STAGE] : [],
     };
@@ -50,7 +53,7 @@ export class BuildContext {
   }
 
   credentials(expr: any, stack: string): CredentialsMode {
-    if (expr === undefined || expr === null) return { mode: 'none' };
+    if (expr === undefined || expr === null) return NO_CREDENTIALS;
     const v = this.ev.str(expr, stack);
     const lit = literalOf(v);
     if (lit !== undefined && CALLER_CREDENTIALS.test(lit)) return { mode: 'caller' };
@@ -97,8 +100,9 @@ export function stageLabel(stage: StageFact): string {
   return stage.unknown ? 'any stage (no stage of this API is in the analysed templates)' : `stage '${stage.label}'`;
 }
 
-export function executeApiArn(api: ApiFact, resourceRest: Sym): Sym {
-  return sym('arn:', api.partition, ':execute-api:', api.region, ':', api.account, ':', api.id, '/', resourceRest);
+/** `arn:<partition>:execute-api:<region>:<account>:<api id>/<rest…>` (the rest given in pieces, built in one go). */
+export function executeApiArn(api: ApiFact, ...resourceRest: Array<Sym | Sym[number]>): Sym {
+  return sym('arn:', api.partition, ':execute-api:', api.region, ':', api.account, ':', api.id, '/', ...resourceRest);
 }
 
 /**

@@ -9,7 +9,6 @@ import { Facts } from './facts';
 import { PhysicalNames, parseFunctionRef, physicalNameKeys } from './function-ref';
 import { extractGrants } from './grants';
 import { StackTemplate } from './template';
-import { literalOf } from './value';
 
 export { Facts } from './facts';
 
@@ -18,13 +17,18 @@ export function buildFacts(stacks: readonly StackTemplate[]): Facts {
   const ev = new Evaluator(stacks);
   const f = new Facts(stacks, ev);
   for (const s of f.stacks) {
-    for (const [id, r] of Object.entries(s.template.Resources ?? {})) {
+    const resources = s.template.Resources ?? {};
+    // Object.keys, not entries: no pair per resource (tens of thousands in a large app).
+    const ids = Object.keys(resources);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const r = resources[id];
       if (!r || typeof r !== 'object' || typeof r.Type !== 'string') continue;
       let list = f.byType.get(r.Type);
       if (!list) f.byType.set(r.Type, (list = []));
       list.push({ stack: s.key, id, r });
       if (isFunctionType(r.Type)) {
-        const name = literalOf(ev.str(r.Properties?.FunctionName, s.key));
+        const name = ev.literal(r.Properties?.FunctionName, s.key);
         if (name) {
           for (const k of physicalNameKeys(name, s.account, s.region)) f.physicalNames.set(k, { stack: s.key, logicalId: id });
         }

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 
 /**
  * YAML short-form intrinsics (`!Ref`, `!Sub`, `!GetAtt`, …) as their long forms, for the `yaml`
@@ -35,5 +35,7 @@ export function parseTemplateText(text: string, fileName = ''): unknown {
   if (fileName.toLowerCase().endsWith('.json') || trimmed.startsWith('{')) {
     return JSON.parse(text);
   }
-  return parseYaml(text, { customTags: CFN_YAML_TAGS, maxAliasCount: 1000 });
+  // Loaded on first use: a cloud assembly is all JSON, and the parser takes a while to load.
+  const yaml: typeof Yaml = require('yaml');
+  return yaml.parse(text, { customTags: CFN_YAML_TAGS, maxAliasCount: 1000 });
 }

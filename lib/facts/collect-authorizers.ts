@@ -1,6 +1,6 @@
 import { BuildContext, executeApiArn, stageLabel } from './build-context';
 import { ApiFact, CredentialsMode, InvocationPath, Site } from './model';
-import { Sym, literalOf, resAtom, sym, symIncludes } from './value';
+import { Sym, resAtom, sym, symIncludes } from './value';
 
 /** REST (TOKEN/REQUEST) and HTTP/WebSocket (REQUEST) Lambda authorizers; Cognito and JWT call no function. */
 export function collectAuthorizers(ctx: BuildContext): void {
@@ -11,7 +11,7 @@ export function collectAuthorizers(ctx: BuildContext): void {
   for (const [type, apiProp, credProp, typeProp] of kinds) {
     for (const { stack, id, r } of ctx.facts.resources(type)) {
       const p = r.Properties ?? {};
-      const authType = literalOf(ctx.ev.str(p[typeProp], stack));
+      const authType = ctx.ev.literal(p[typeProp], stack);
       if (authType === 'COGNITO_USER_POOLS' || authType === 'JWT') continue;
       const uri = ctx.ev.str(p.AuthorizerUri, stack);
       if (!symIncludes(uri, ':lambda:path/')) continue;

@@ -1,6 +1,6 @@
 import { BuildContext, executeApiArn, stageLabel } from './build-context';
 import { ApiFact, InvocationPath, Site } from './model';
-import { Sym, isAtom, literalOf, renderSym, sampleAtom, sym, symIncludes, symKey } from './value';
+import { Sym, flat, isAtom, literalOf, renderSym, sampleAtom, sym, symIncludes, symKey } from './value';
 
 /** The verbs a REST `ANY` method is invoked with: API Gateway presents the actual verb (semantics.md §2). */
 export const REST_VERBS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
@@ -8,54 +8,62 @@ export const REST_VERBS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPT
 /** REST methods with a Lambda integration (`AWS`/`AWS_PROXY` with a `:lambda:path/` URI). */
 export function collectRestMethods(ctx: BuildContext): void {
   const paths = new RestPaths(ctx);
+  // Methods of one resource share its path: one ARN path per resource path.
+  const arnPaths = new Map<string, Sym>();
   for (const { stack, id, r } of ctx.facts.resources('AWS::ApiGateway::Method')) {
     const p = r.Properties ?? {};
     const integ = p.Integration;
     if (!integ || typeof integ !== 'object') continue;
-    const type = literalOf(ctx.ev.str(integ.Type, stack));
+    const type = ctx.ev.literal(integ.Type, stack);
     if (type !== 'AWS' && type !== 'AWS_PROXY') continue;
     const uri = ctx.ev.str(integ.Uri, stack);
     if (!symIncludes(uri, ':lambda:path/')) continue;
     const api = ctx.api(ctx.ev.str(p.RestApiId, stack), stack, 'REST');
-    const verb = (literalOf(ctx.ev.str(p.HttpMethod, stack)) ?? '?').toUpperCase();
+    const verb = (ctx.ev.literal(p.HttpMethod, stack) ?? '?').toUpperCase();
     const resourceId = ctx.ev.str(p.ResourceId, stack);
     const path = paths.of(resourceId);
     const site: Site = { stack, logicalId: id, resourceType: r.Type, propertyPath: 'Integration.Uri' };
-    const route = `${verb} ${path ?? '(unknown path)'}`;
+    const route = flat(`${verb} ${path ?? '(unknown path)'}`);
     ctx.facts.invocations.push({
       id: ctx.nextId(),
       kind: 'integration',
       api,
       site,
-      description: `REST method ${route}`,
+      description: flat(`REST method ${route}`),
       uri,
       credentials: ctx.credentials(integ.Credentials, stack),
       integrationHttpMethod: {
-        value: integ.IntegrationHttpMethod === undefined ? undefined : literalOf(ctx.ev.str(integ.IntegrationHttpMethod, stack)) ?? '?',
+        value: integ.IntegrationHttpMethod === undefined ? undefined : ctx.ev.literal(integ.IntegrationHttpMethod, stack) ?? '?',
         site: { ...site, propertyPath: 'Integration.IntegrationHttpMethod' },
       },
-      authorizationTypes: [literalOf(ctx.ev.str(p.AuthorizationType, stack)) ?? 'NONE'],
+      authorizationTypes: [ctx.ev.literal(p.AuthorizationType, stack) ?? 'NONE'],
       paths: path === undefined
         ? ctx.unresolvedPaths(api, route, `the method's resource path cannot be resolved: ${paths.breakIn(resourceId)}`)
-        : restPaths(ctx, api, uri, verb, path),
+        : restPaths(ctx, api, uri, verb, path, arnPaths),
     });
   }
 }
 
 /** REST SourceArn: `{api}/{stage}/{VERB}/{concrete path}`; `{param}` and `{proxy+}` only match `*` (§2). */
-export function restPaths(ctx: BuildContext, api: ApiFact, uri: Sym, verb: string, path: string): InvocationPath[] {
+export function restPaths(ctx: BuildContext, api: ApiFact, uri: Sym, verb: string, path: string, arnPaths?: Map<string, Sym>): InvocationPath[] {
   const verbs = verb === 'ANY' ? REST_VERBS : [verb];
-  const arnPath = restArnPath(path);
+  let arnPath = arnPaths?.get(path);
+  if (!arnPath) {
+    arnPath = restArnPath(path);
+    arnPaths?.set(path, arnPath);
+  }
   const out: InvocationPath[] = [];
+  const route = flat(`${verb} ${path}`);
   for (const stage of api.stages) {
     const target = ctx.resolveTarget(uri, stage);
+    const on = stageLabel(stage);
     for (const v of verbs) {
       out.push({
         stage,
-        route: `${verb} ${path}`,
+        route,
         method: v,
-        arn: executeApiArn(api, sym(stage.name, '/', v, arnPath)),
-        label: `${verb === 'ANY' ? `${v} (ANY)` : v} ${path} on ${stageLabel(stage)}`,
+        arn: executeApiArn(api, stage.name, '/', v, arnPath),
+        label: flat(`${verb === 'ANY' ? `${v} (ANY)` : v} ${path} on ${on}`),
         ...target,
       });
     }

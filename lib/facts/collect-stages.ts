@@ -1,6 +1,6 @@
 import { BuildContext } from './build-context';
 import { ApiFact, ApiKind } from './model';
-import { Sym, literalOf, renderSym, resAtom, symKey } from './value';
+import { Sym, renderSym, resAtom, symKey } from './value';
 
 /** Every API resource of the templates (imported APIs are added as integrations reference them). */
 export function collectApis(ctx: BuildContext): void {
@@ -8,7 +8,7 @@ export function collectApis(ctx: BuildContext): void {
     ctx.api([resAtom(stack, id, 'Ref')], stack, 'REST', { stack, logicalId: id, resourceType: r.Type });
   }
   for (const { stack, id, r } of ctx.facts.resources('AWS::ApiGatewayV2::Api')) {
-    const kind: ApiKind = literalOf(ctx.ev.str(r.Properties?.ProtocolType, stack)) === 'WEBSOCKET' ? 'WEBSOCKET' : 'HTTP';
+    const kind: ApiKind = ctx.ev.literal(r.Properties?.ProtocolType, stack) === 'WEBSOCKET' ? 'WEBSOCKET' : 'HTTP';
     ctx.api([resAtom(stack, id, 'Ref')], stack, kind, { stack, logicalId: id, resourceType: r.Type });
   }
 }

@@ -2,7 +2,7 @@ import { BuildContext, executeApiArn, stageLabel } from './build-context';
 import type { Res } from './facts';
 import { looksLikeFunctionArn } from './function-ref';
 import { ApiFact, InvocationPath, Site } from './model';
-import { Sym, isAtom, literalOf, resAtom, sym, symIncludes } from './value';
+import { Sym, flat, isAtom, resAtom, resKey, symIncludes } from './value';
 
 /** HTTP and WebSocket Lambda integrations, one invocation per integration listing all its routes (C44, C47). */
 export function collectV2Integrations(ctx: BuildContext): void {
@@ -17,26 +17,26 @@ export function collectV2Integrations(ctx: BuildContext): void {
   }
   for (const { stack, id, r } of ctx.facts.resources('AWS::ApiGatewayV2::Integration')) {
     const p = r.Properties ?? {};
-    const type = literalOf(ctx.ev.str(p.IntegrationType, stack));
+    const type = ctx.ev.literal(p.IntegrationType, stack);
     if (type !== 'AWS' && type !== 'AWS_PROXY') continue;
     const rawUri = ctx.ev.str(p.IntegrationUri, stack);
     if (!symIncludes(rawUri, ':lambda:path/') && !looksLikeFunctionArn(rawUri) && !ctx.isLambdaRef(rawUri)) continue;
     const api = ctx.api(ctx.ev.str(p.ApiId, stack), stack, 'HTTP');
-    const routes = routesByIntegration.get(resAtom(stack, id, 'Ref').key) ?? [];
+    const routes = routesByIntegration.get(resKey(stack, id, 'Ref')) ?? [];
     if (routes.length === 0) continue;
     const site: Site = { stack, logicalId: id, resourceType: r.Type, propertyPath: 'IntegrationUri' };
     const paths: InvocationPath[] = [];
     const authTypes: string[] = [];
     for (const route of routes) {
-      const key = literalOf(ctx.ev.str(route.r.Properties?.RouteKey, route.stack));
-      authTypes.push(literalOf(ctx.ev.str(route.r.Properties?.AuthorizationType, route.stack)) ?? 'NONE');
+      const key = ctx.ev.literal(route.r.Properties?.RouteKey, route.stack);
+      authTypes.push(ctx.ev.literal(route.r.Properties?.AuthorizationType, route.stack) ?? 'NONE');
       if (key === undefined) {
         paths.push(...ctx.unresolvedPaths(api, `route ${route.id}`, `the route key of ${route.id} cannot be resolved`));
         continue;
       }
       paths.push(...v2Paths(ctx, api, rawUri, key));
     }
-    const keys = routes.map((x) => literalOf(ctx.ev.str(x.r.Properties?.RouteKey, x.stack)) ?? x.id).join(', ');
+    const keys = routes.map((x) => ctx.ev.literal(x.r.Properties?.RouteKey, x.stack) ?? x.id).join(', ');
     ctx.facts.invocations.push({
       id: ctx.nextId(),
       kind: 'integration',
@@ -69,8 +69,8 @@ export function v2Paths(ctx: BuildContext, api: ApiFact, uri: Sym, routeKey: str
       stage,
       route: routeKey,
       method: api.kind === 'HTTP' && routeKey !== '$default' ? routeKey.split(' ')[0] : undefined,
-      arn: executeApiArn(api, sym(stage.name, '/', rest)),
-      label: `route ${routeKey} on ${stageLabel(stage)}`,
+      arn: executeApiArn(api, stage.name, '/', rest),
+      label: flat(`route ${routeKey} on ${stageLabel(stage)}`),
       ...target,
     });
   }
@@ -86,7 +86,7 @@ export function collectQuickCreate(ctx: BuildContext): void {
     if (!looksLikeFunctionArn(target) && !symIncludes(target, ':lambda:path/') && !ctx.isLambdaRef(target)) continue;
     const api = ctx.api([resAtom(stack, id, 'Ref')], stack, 'HTTP');
     // Quick create's route key defaults to `$default` (§1.2); an unset property evaluates to ''.
-    const routeKey = (p.RouteKey === undefined ? undefined : literalOf(ctx.ev.str(p.RouteKey, stack))) || '$default';
+    const routeKey = (p.RouteKey === undefined ? undefined : ctx.ev.literal(p.RouteKey, stack)) || '$default';
     ctx.facts.invocations.push({
       id: ctx.nextId(),
       kind: 'integration',

@@ -1,6 +1,6 @@
 import { CROSS_STACK_REF, CfnResourceJson, StackTemplate } from './template';
 import {
-  Sym, joinSym, literalOf, opaqueAtom, pseudoAtom, resAtom, splitSym, sym,
+  Sym, addToSym, beginSym, endSym, joinSym, literalOf, opaqueAtom, pseudoAtom, resAtom, splitSym, sym,
 } from './value';
 
 const MAX_DEPTH = 40;
@@ -31,7 +31,14 @@ export class Evaluator {
   private readonly stacks = new Map<string, StackTemplate>();
   private readonly exports = new Map<string, { stack: string; value: any }>();
   private readonly children = new Map<string, string>();
-  private readonly cache = new Map<string, WeakMap<object, Sym>>();
+  /** Per stack: expression object → value. Strong maps: the templates outlive the analysis anyway. */
+  private readonly cache = new Map<string, Map<object, Sym>>();
+  private lastStack: string | undefined;
+  private lastCache: Map<object, Sym> | undefined;
+  /** Per stack: logical id → `[Ref atom]` of a resource whose Ref is itself (one shared value, not one per reference). */
+  private readonly refAtoms = new Map<string, Map<string, Sym>>();
+  /** Per stack: pseudo parameter → its value. */
+  private readonly pseudos = new Map<string, Map<string, Sym>>();
 
   constructor(stacks: readonly StackTemplate[]) {
     for (const s of stacks) this.stacks.set(s.key, s);
@@ -54,11 +61,19 @@ export class Evaluator {
     return this.stacks.get(stack)?.template.Resources?.[logicalId];
   }
 
+  /** `literalOf(this.str(expr, stack))`, without building a value for a plain string. */
+  literal(expr: any, stack: string): string | undefined {
+    return typeof expr === 'string' ? expr : literalOf(this.str(expr, stack));
+  }
+
   /** Evaluates a string-valued expression. */
   str(expr: any, stack: string, depth = 0): Sym {
+    if (typeof expr === 'string' && depth <= MAX_DEPTH) return expr === '' ? [] : [expr];
     if (expr !== null && typeof expr === 'object' && !Array.isArray(expr)) {
-      let byStack = this.cache.get(stack);
-      if (!byStack) this.cache.set(stack, (byStack = new WeakMap()));
+      let byStack = stack === this.lastStack ? this.lastCache : this.cache.get(stack);
+      if (!byStack) this.cache.set(stack, (byStack = new Map()));
+      this.lastStack = stack;
+      this.lastCache = byStack;
       const hit = byStack.get(expr);
       if (hit) return hit;
       const v = this.strUncached(expr, stack, depth);
@@ -74,9 +89,8 @@ export class Evaluator {
     if (typeof expr === 'string') return expr === '' ? [] : [expr];
     if (typeof expr === 'number' || typeof expr === 'boolean') return [String(expr)];
     if (Array.isArray(expr)) return [opaqueAtom('list', 'a list where a string was expected', true)];
-    const keys = Object.keys(expr);
-    if (keys.length !== 1) return [opaqueAtom('object', 'an object where a string was expected', true)];
-    const fn = keys[0];
+    const fn = onlyKey(expr);
+    if (fn === undefined) return [opaqueAtom('object', 'an object where a string was expected', true)];
     const arg = expr[fn];
     const d = depth + 1;
     switch (fn) {
@@ -93,6 +107,8 @@ export class Evaluator {
       }
       case 'Fn::Join': {
         if (!Array.isArray(arg) || arg.length !== 2) return [opaqueAtom('join', 'a malformed Fn::Join', true)];
+        // A literal list (the common case): join as we go, as joinSym(this.list(…)) would.
+        if (Array.isArray(arg[1])) return this.joinLiteralList(arg[1], String(arg[0]), stack, d);
         const list = this.list(arg[1], stack, d);
         if (!list) return [opaqueAtom('join', 'an Fn::Join over an unknown list', true)];
         return joinSym(list, String(arg[0]));
@@ -135,6 +151,24 @@ export class Evaluator {
       default:
         return [opaqueAtom(`${fn}:${JSON.stringify(arg)}`, `an unsupported ${fn}`, true)];
     }
+  }
+
+  /** `joinSym(this.list(items, stack, depth), delimiter)` for a literal array, without the intermediate list. */
+  private joinLiteralList(items: any[], delimiter: string, stack: string, depth: number): Sym {
+    // Evaluate first: building a Sym must not be interleaved with evaluation (value.ts).
+    const values = new Array<string | Sym>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const e = items[i];
+      values[i] = typeof e === 'string' && depth + 1 <= MAX_DEPTH ? e : this.str(e, stack, depth + 1);
+    }
+    beginSym();
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) addToSym(delimiter);
+      const v = values[i];
+      if (typeof v === 'string') addToSym(v);
+      else for (let j = 0; j < v.length; j++) addToSym(v[j]);
+    }
+    return endSym();
   }
 
   /** Evaluates a list-valued expression; undefined when it is not statically a list. */
@@ -197,7 +231,14 @@ export class Evaluator {
 
   private ref(name: string, stack: string, depth: number): Sym {
     const s = this.stacks.get(stack);
-    if (name.startsWith('AWS::')) return this.pseudo(name, s);
+    if (name.startsWith('AWS::')) {
+      // One value per stack and pseudo parameter: every SourceArn and URI names the partition.
+      let byName = this.pseudos.get(stack);
+      if (!byName) this.pseudos.set(stack, (byName = new Map()));
+      let v = byName.get(name);
+      if (!v) byName.set(name, (v = this.pseudo(name, s)));
+      return v;
+    }
     const res = s?.template.Resources?.[name];
     if (res) return this.resourceRef(stack, name, res, depth);
     if (s?.template.Parameters?.[name] !== undefined) {
@@ -242,15 +283,29 @@ export class Evaluator {
         if (p.StageName !== undefined) return this.str(p.StageName, stack, depth);
         return [resAtom(stack, id, 'Ref')];
       default:
-        return [resAtom(stack, id, 'Ref')];
+        return this.refAtom(stack, id);
     }
+  }
+
+  private refAtom(stack: string, id: string): Sym {
+    let byId = this.refAtoms.get(stack);
+    if (!byId) this.refAtoms.set(stack, (byId = new Map()));
+    let v = byId.get(id);
+    if (!v) byId.set(id, (v = [resAtom(stack, id, 'Ref')]));
+    return v;
+  }
+
+  /** `str({ Ref: name }, stack, depth)` for an expression made up here: evaluated, not cached (it is never met again). */
+  refValue(name: string, stack: string, depth = 0): Sym {
+    if (depth > MAX_DEPTH) return [opaqueAtom('depth', 'a reference cycle', true)];
+    return this.ref(name, stack, depth + 1);
   }
 
   private getAtt(id: string, attr: string, stack: string, depth: number): Sym {
     const res = this.resource(stack, id);
     if (!res) return [opaqueAtom(`getatt:${stack}|${id}.${attr}`, `Fn::GetAtt ${id}.${attr} (not found in the template)`, true)];
     if (isFunctionType(res.Type) && attr === 'Arn') {
-      return this.functionArn({ Ref: id }, stack, depth);
+      return this.functionArnOf(this.refValue(id, stack, depth + 1));
     }
     if (res.Type === 'AWS::Lambda::Version' && attr === 'Version') return [resAtom(stack, id, 'Version')];
     if (res.Type === 'AWS::Lambda::Alias' && (attr === 'AliasArn' || attr === 'Arn')) return this.resourceRef(stack, id, res, depth);
@@ -268,7 +323,10 @@ export class Evaluator {
 
   /** The full ARN of a function named by any accepted form (name, ARN, Ref, GetAtt). */
   functionArn(nameExpr: any, stack: string, depth: number): Sym {
-    const v = this.str(nameExpr, stack, depth + 1);
+    return this.functionArnOf(this.str(nameExpr, stack, depth + 1));
+  }
+
+  private functionArnOf(v: Sym): Sym {
     if (v.length === 1 && typeof v[0] !== 'string' && v[0].kind === 'res') {
       const target = this.resource(v[0].stack, v[0].logicalId);
       if (isFunctionType(target?.Type) && v[0].attr === 'Ref') {
@@ -280,6 +338,18 @@ export class Evaluator {
     }
     return v;
   }
+}
+
+/** The key of a one-key object; undefined for none or several (own enumerable keys, as `Object.keys`). */
+function onlyKey(o: object): string | undefined {
+  let first: string | undefined;
+  let n = 0;
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    if (n++ > 0) return undefined;
+    first = k;
+  }
+  return first;
 }
 
 function isNoValue(x: any): boolean {

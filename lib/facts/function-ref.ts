@@ -34,15 +34,64 @@ export type FunctionRefResult =
 export type PhysicalNames = ReadonlyMap<string, { stack: string; logicalId: string }>;
 
 export function refKey(r: FunctionRef): string {
-  return `${r.fnKey}#${r.qualifierKey}`;
+  let k = refKeys.get(r);
+  if (k === undefined) refKeys.set(r, (k = `${r.fnKey}#${r.qualifierKey}`));
+  return k;
 }
+
+/** Rules key maps by reference for every path and grant; references are shared (see `parseFunctionRef`). */
+const refKeys = new WeakMap<FunctionRef, string>();
 
 export function refLabel(r: FunctionRef): string {
   return r.qualifierLabel ? `${r.fnLabel}:${r.qualifierLabel}` : r.fnLabel;
 }
 
+/**
+ * Results by value, per evaluator (and its physical-name index): every permission, path and rule
+ * parses references, mostly the same few per function. Keyed by `symKey`, checked part by part.
+ */
+const parsed = new WeakMap<Evaluator, {
+  names: PhysicalNames;
+  byKey: Map<string, { value: Sym; result: FunctionRefResult }>;
+  /** Values met twice as the same object (an imported function ARN is one cached value for all its importers). */
+  bySym: WeakMap<Sym, FunctionRefResult>;
+}>();
+
 /** Parses any accepted `FunctionName` / function ARN form (semantics.md §6.6). */
 export function parseFunctionRef(value: Sym, ev: Evaluator, names: PhysicalNames): FunctionRefResult {
+  let cache = parsed.get(ev);
+  if (!cache) parsed.set(ev, (cache = { names, byKey: new Map(), bySym: new WeakMap() }));
+  if (cache.names !== names) return parseUncached(value, ev, names);
+  let result = cache.bySym.get(value);
+  if (result) return result;
+  const key = symKey(value);
+  const hit = cache.byKey.get(key);
+  if (hit && hit.value === value) {
+    // Seen again as the very same object: next time, skip the key.
+    cache.bySym.set(value, hit.result);
+    return hit.result;
+  }
+  if (hit && sameSym(hit.value, value)) return hit.result;
+  result = parseUncached(value, ev, names);
+  if (!hit) cache.byKey.set(key, { value, result });
+  return result;
+}
+
+function sameSym(a: Sym, b: Sym): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x === 'string' || typeof y === 'string' || x.key !== y.key) return false;
+    // Opaque atoms share keys across reasons ('opaque:join'); the reason ends up in messages.
+    if (x.kind === 'opaque' && (y.kind !== 'opaque' || x.reason !== y.reason || x.unresolved !== y.unresolved)) return false;
+  }
+  return true;
+}
+
+function parseUncached(value: Sym, ev: Evaluator, names: PhysicalNames): FunctionRefResult {
   const bad = unresolvedPart(value);
   if (bad) return { ok: false, reason: `the function reference uses ${bad.reason}` };
   if (symIncludes(value, '${stageVariables.')) {

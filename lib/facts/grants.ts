@@ -3,7 +3,7 @@ import { Evaluator } from './evaluate';
 import { PhysicalNames, parseFunctionRef } from './function-ref';
 import { Grant, Principal, Site } from './model';
 import { actionInvokes, classifyPrincipal, principalValues } from './policy-terms';
-import { Sym, literalOf, renderSym } from './value';
+import { Sym, renderSym } from './value';
 
 const APIGW = 'apigateway.amazonaws.com';
 
@@ -14,12 +14,12 @@ export function extractGrants(facts: Facts, ev: Evaluator, names: PhysicalNames)
     const p = r.Properties ?? {};
     const site: Site = { stack, logicalId: id, resourceType: r.Type };
     const target = parseFunctionRef(ev.str(p.FunctionName, stack), ev, names);
-    const principalText = renderSym(ev.str(p.Principal, stack));
-    const actionText = renderSym(ev.str(p.Action, stack));
+    const principalText = text(ev, p.Principal, stack);
+    const actionText = text(ev, p.Action, stack);
     const blockers: string[] = [];
     // Conditions API Gateway's call never satisfies (§6.4).
     if (p.FunctionUrlAuthType !== undefined) blockers.push('FunctionUrlAuthType (function URLs only)');
-    if (p.InvokedViaFunctionUrl !== undefined && literalOf(ev.str(p.InvokedViaFunctionUrl, stack)) !== 'false') {
+    if (p.InvokedViaFunctionUrl !== undefined && ev.literal(p.InvokedViaFunctionUrl, stack) !== 'false') {
       blockers.push('InvokedViaFunctionUrl (function URLs only)');
     }
     if (p.EventSourceToken !== undefined) blockers.push('EventSourceToken (never supplied by API Gateway)');
@@ -61,11 +61,16 @@ export function extractGrants(facts: Facts, ev: Evaluator, names: PhysicalNames)
   return out;
 }
 
+/** `renderSym(ev.str(expr, stack))`; a plain string (the usual Principal and Action) is its own rendering. */
+function text(ev: Evaluator, expr: any, stack: string): string {
+  return typeof expr === 'string' ? expr : renderSym(ev.str(expr, stack));
+}
+
 /** The statements of a policy document (object or JSON text); undefined when it cannot be read statically. */
 function statements(doc: any, ev: Evaluator, stack: string): any[] | undefined {
   let d = doc;
   if (typeof d === 'string' || (d && typeof d === 'object' && Object.keys(d).some((k) => k.startsWith('Fn::') || k === 'Ref'))) {
-    const lit = literalOf(ev.str(d, stack));
+    const lit = ev.literal(d, stack);
     try {
       d = lit !== undefined ? JSON.parse(lit) : undefined;
     } catch {

@@ -1,7 +1,7 @@
-import { globMatch, hasPseudo } from './arn-like';
+import { globMatch, iamComponentsMatch } from './arn-like';
 import type { IamStatement, TrustStatement } from './iam-model';
 import { actionGlob, classifyPrincipal } from './policy-terms';
-import { Part, Sym, isAtom, literalOf, splitSym, sym } from './value';
+import { Part, Sym, isAtom, literalOf, sym } from './value';
 
 /** Pure IAM matching: actions, resources, trust principals (semantics.md §0, §6.5, §6.7). */
 
@@ -34,15 +34,8 @@ export function trustPrincipalMatches(t: TrustStatement): boolean {
  */
 export function iamArnMatch(pattern: Sym, value: Sym): boolean {
   if (literalOf(pattern) === '*') return true;
-  const p = splitSym(pattern, ':', 6);
-  const v = splitSym(value, ':', 6);
-  if (p.length === 6 && v.length === 6) {
-    for (let i = 0; i < 5; i++) {
-      if (i >= 1 && (hasPseudo(p[i]) || hasPseudo(v[i]))) continue;
-      if (!globMatch(p[i], v[i])) return false;
-    }
-    return globMatch(p[5], v[5]);
-  }
+  const six = iamComponentsMatch(pattern, value);
+  if (six !== undefined) return six;
   // Short patterns such as `arn:aws:lambda:*`: a whole-string glob, pseudo parameters as wildcards.
   const loose = (s: Sym): Sym => sym(...s.map((x: Part) => (isAtom(x) && x.kind === 'pseudo' ? '*' : x)));
   return globMatch(loose(pattern), value);

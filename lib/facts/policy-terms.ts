@@ -24,11 +24,28 @@ export function principalValues(p: any, ev: Evaluator, stack: string): string[] 
 
 /** Case-insensitive IAM action glob (`lambda:Invoke*`, `*`, `?`). */
 export function actionGlob(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  let re = globs.get(pattern);
+  if (!re) {
+    if (globs.size >= 1000) globs.clear();
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    globs.set(pattern, re);
+  }
   return re.test(action);
 }
 
+/** Compiled action patterns: every permission repeats the same few actions. Bounded, as the process may be long-lived. */
+const globs = new Map<string, RegExp>();
+
 /** Actions that grant invocation: lambda:InvokeFunction, lambda:*, *, lambda:Invoke* (case-insensitive, §6.7). */
 export function actionInvokes(action: string): boolean {
-  return action.toLowerCase() !== 'lambda:invokefunctionurl' && actionGlob(action, 'lambda:InvokeFunction');
+  let v = invokes.get(action);
+  if (v === undefined) {
+    if (invokes.size >= 1000) invokes.clear();
+    v = action.toLowerCase() !== 'lambda:invokefunctionurl' && actionGlob(action, 'lambda:InvokeFunction');
+    invokes.set(action, v);
+  }
+  return v;
 }
+
+/** Answers by action text: every permission repeats the same few actions. Bounded, as `globs`. */
+const invokes = new Map<string, boolean>();

@@ -12,10 +12,13 @@ export interface TreeSnapshot {
   /** `${stackKey}|${logicalId}` → the L1 element. */
   readonly elements: ReadonlyMap<string, CfnElement>;
   readonly stackObjects: ReadonlyMap<string, Stack>;
-  /** Elements that could not be rendered (their facts are missing from the analysis). */
-  readonly unrenderable: ReadonlyArray<{ readonly element: CfnElement; readonly error: string }>;
-  /** Each resource's logical id and (lazily rendered) entry, for an incremental reload. */
-  readonly resourceEntries: WeakMap<CfnElement, { readonly logicalId: string; readonly entry: Record<string, any> }>;
+  /** Elements (or stacks) that could not be rendered or read: their facts are missing from the analysis. */
+  readonly unrenderable: readonly Unrenderable[];
+}
+
+export interface Unrenderable {
+  readonly element: IConstruct;
+  readonly error: string;
 }
 
 export function elementKey(stackKey: string, logicalId: string): string {
@@ -33,13 +36,11 @@ export function stackKeyOf(stack: Stack): string {
  * Exports/ImportValue after Aspects run, are rendered as `Fn::X-StackRef` markers that keep the
  * producing stack in the identity (logical ids repeat across stacks).
  */
-export function loadConstructTree(root: IConstruct, previous?: TreeSnapshot): TreeSnapshot {
+export function loadConstructTree(root: IConstruct): TreeSnapshot {
   const stacks: StackTemplate[] = [];
   const elements = new Map<string, CfnElement>();
   const stackObjects = new Map<string, Stack>();
-  // Shared with the previous load: its lazy entries, reused here, report into the same list.
-  const unrenderable = (previous?.unrenderable ?? []) as Array<{ element: CfnElement; error: string }>;
-  const resourceEntries = new WeakMap<CfnElement, { logicalId: string; entry: Record<string, any> }>();
+  const unrenderable: Unrenderable[] = [];
   for (const stack of findStacks(root)) {
     const key = stackKeyOf(stack);
     stackObjects.set(key, stack);
@@ -60,22 +61,15 @@ export function loadConstructTree(root: IConstruct, previous?: TreeSnapshot): Tr
       };
       if (CfnResource.isCfnResource(el)) {
         // Resources are rendered when a rule first reads them: most of a large app (tables, queues,
-        // buckets, roles) is never read, and rendering is the checker's main cost. A reload after
-        // fixes that only added constructs keeps the entries it already has.
-        let known = previous?.resourceEntries.get(el);
-        if (!known) {
-          let logicalId: string;
-          try {
-            logicalId = Tokenization.resolve(el.logicalId, { scope: stack, resolver, preparing: false });
-          } catch (e) {
-            unrenderable.push({ element: el, error: firstLine(e) });
-            continue;
-          }
-          known = { logicalId, entry: lazyResource(el.cfnResourceType, () => Object.values<any>(render().Resources ?? {})[0] ?? {}) };
+        // buckets, roles) is never read, and rendering is the checker's main cost.
+        let logicalId: string;
+        try {
+          logicalId = logicalIdOf(el);
+        } catch (e) {
+          unrenderable.push({ element: el, error: firstLine(e) });
+          continue;
         }
-        resourceEntries.set(el, known);
-        const { logicalId } = known;
-        resources[logicalId] = known.entry;
+        resources[logicalId] = lazyResource(el.cfnResourceType, () => Object.values<any>(render().Resources ?? {})[0] ?? {});
         constructPaths.set(logicalId, el.node.path);
         elements.set(elementKey(key, logicalId), el);
         continue;
@@ -101,13 +95,23 @@ export function loadConstructTree(root: IConstruct, previous?: TreeSnapshot): Tr
       account: Token.isUnresolved(stack.account) ? undefined : stack.account,
       region: Token.isUnresolved(stack.region) ? undefined : stack.region,
       parent: parentStack && parentResource
-        ? { stackKey: stackKeyOf(parentStack), logicalId: parentStack.resolve(parentResource.logicalId) }
+        ? { stackKey: stackKeyOf(parentStack), logicalId: logicalIdOf(parentResource) }
         : undefined,
       constructPaths,
       externalFunctions,
     });
   }
-  return { stacks, elements, stackObjects, unrenderable, resourceEntries };
+  return { stacks, elements, stackObjects, unrenderable };
+}
+
+/**
+ * An element's logical id. The CDK's own producer behind the `logicalId` token (override, else the
+ * stack's allocation) costs a fifth of resolving the token, which matters at tens of thousands of
+ * elements; resolving stays the fallback should that private method change.
+ */
+export function logicalIdOf(el: CfnElement): string {
+  const produce = (el as any).synthesizeLogicalId;
+  return typeof produce === 'function' ? produce.call(el) : el.stack.resolve(el.logicalId);
 }
 
 /** A resource entry whose `Type` is known now and whose other keys are rendered on first read. */
@@ -120,7 +124,7 @@ function lazyResource(type: string, render: () => Record<string, any>): Record<s
   return entry;
 }
 
-function findStacks(root: IConstruct): Stack[] {
+export function findStacks(root: IConstruct): Stack[] {
   return root.node.findAll().filter((c): c is Stack => Stack.isStack(c));
 }
 
@@ -128,7 +132,7 @@ function findStacks(root: IConstruct): Stack[] {
  * One walk over the stack's own subtree (not into nested or child stacks): its CfnElements, and the
  * functions imported with `skipPermissions: true` (the user says their permissions live elsewhere).
  */
-function ownConstructs(stack: Stack): { elements: CfnElement[]; skipPermissionImports: FunctionBase[] } {
+export function ownConstructs(stack: Stack): { elements: CfnElement[]; skipPermissionImports: FunctionBase[] } {
   const elements: CfnElement[] = [];
   const skipPermissionImports: FunctionBase[] = [];
   const visit = (c: IConstruct) => {
@@ -166,7 +170,7 @@ class StackAwareResolver extends DefaultTokenResolver {
     if (Reference.isReference(t) && CfnElement.isCfnElement(t.target)) {
       const producer = Stack.of(t.target);
       if (producer !== this.consumer) {
-        const logicalId = producer.resolve((t.target as CfnElement).logicalId);
+        const logicalId = logicalIdOf(t.target as CfnElement);
         return { [CROSS_STACK_REF]: [stackKeyOf(producer), logicalId, t.displayName] };
       }
     }

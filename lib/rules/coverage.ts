@@ -1,9 +1,9 @@
-import { arnComponents, arnLike, globMatch, hasWildcard } from '../facts/arn-like';
+import { arnComponents, arnLike, globMatch, hasWildcard, sourceArnMatches } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { FunctionRef, refKey } from '../facts/function-ref';
 import { Grant, Invocation, InvocationPath } from '../facts/model';
-import { Sym, isAtom, literalOf, renderSym, splitSym, sym } from '../facts/value';
-import { grantIndex, grantsWhere } from './grant-index';
+import { Sym, isAtom, literalOf, renderSym, splitSym, sym, symKey } from '../facts/value';
+import { GrantIndex, grantIndex, grantsWhere } from './grant-index';
 
 /** The four precedence steps of rules.md plus "cannot decide". */
 export type CoverageRule = 'MissingPermission' | 'QualifierMismatch' | 'GrantMismatch' | 'SourceArnMismatch' | 'Unverifiable';
@@ -34,6 +34,12 @@ function computeCoverage(facts: Facts): CoverageIssue[] {
   const issues: CoverageIssue[] = [];
   for (const inv of facts.invocations) {
     if (inv.credentials.mode !== 'none') continue;
+    // The usual case, every path invoking one reference: no grouping needed.
+    const one = singleRef(inv.paths);
+    if (one) {
+      for (const i of checkReference(facts, inv, one, inv.paths.slice())) issues.push(i);
+      continue;
+    }
     const groups = new Map<string, { ref?: FunctionRef; unresolved?: string; paths: InvocationPath[] }>();
     for (const p of inv.paths) {
       const k = p.ref ? refKey(p.ref) : `?${p.unresolved}`;
@@ -46,10 +52,74 @@ function computeCoverage(facts: Facts): CoverageIssue[] {
         issues.push({ rule: 'Unverifiable', invocation: inv, paths: g.paths, details: [g.unresolved ?? 'the invoked function cannot be resolved'] });
         continue;
       }
-      issues.push(...checkReference(facts, inv, g.ref, g.paths));
+      const found = checkReference(facts, inv, g.ref, g.paths);
+      for (const i of found) issues.push(i);
     }
   }
   return issues;
+}
+
+/** The grants coverage needs for one function reference, computed once per analysis. */
+interface RefGrants {
+  /** Allow statements for API Gateway (or *) on the reference's function, any qualifier. */
+  readonly forApiGw: Grant[];
+  /** …of them, those on exactly this qualifier. */
+  readonly onQualifier: Grant[];
+  readonly denies: Grant[];
+  readonly denySet: ReadonlySet<Grant>;
+  readonly index: GrantIndex;
+  /** `onQualifier` without `grantProblems`, by the API account (the only invocation input those read). */
+  readonly usable: Map<string, Usable>;
+  /** No grant has a SourceAccount: usability does not depend on the invocation at all. */
+  readonly accountFree: boolean;
+}
+
+interface Usable {
+  readonly grants: Grant[];
+  readonly set: ReadonlySet<Grant>;
+}
+
+const refGrantsMemo = new WeakMap<Facts, Map<string, RefGrants>>();
+
+function refGrants(facts: Facts, ref: FunctionRef): RefGrants {
+  let m = refGrantsMemo.get(facts);
+  if (!m) refGrantsMemo.set(facts, (m = new Map()));
+  const key = refKey(ref);
+  let r = m.get(key);
+  if (r) return r;
+  const forApiGw = grantsWhere(facts, ref, 'allow-apigw',
+    (g) => !!g.ref && g.effect === 'Allow' && (g.principal === 'apigateway' || g.principal === 'any'));
+  const onQualifier = grantsWhere(facts, ref, 'allow-apigw-qualifier', (g) => g.ref!.qualifierKey === ref.qualifierKey, forApiGw);
+  const denies = grantsWhere(facts, ref, 'deny', (g) => g.effect === 'Deny' && g.ref!.qualifierKey === ref.qualifierKey
+    && g.principal !== 'other' && g.invokes && g.blockers.length === 0);
+  r = {
+    forApiGw, onQualifier, denies, denySet: new Set(denies), index: grantIndex(facts, ref),
+    usable: new Map(), accountFree: onQualifier.every((g) => g.sourceAccount === undefined),
+  };
+  m.set(key, r);
+  return r;
+}
+
+function usableFor(r: RefGrants, inv: Invocation): Usable {
+  const key = r.accountFree ? '' : symKey(inv.api.account);
+  let u = r.usable.get(key);
+  if (!u) {
+    const grants = r.onQualifier.filter((g) => !hasGrantProblem(g, inv));
+    r.usable.set(key, (u = { grants, set: new Set(grants) }));
+  }
+  return u;
+}
+
+/** The reference every path invokes (the first path's, as grouping by `refKey` keeps), if they all invoke one. */
+function singleRef(paths: readonly InvocationPath[]): FunctionRef | undefined {
+  const first = paths[0]?.ref;
+  if (!first) return undefined;
+  const key = refKey(first);
+  for (let i = 1; i < paths.length; i++) {
+    const r = paths[i].ref;
+    if (!r || (r !== first && refKey(r) !== key)) return undefined;
+  }
+  return first;
 }
 
 function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: InvocationPath[]): CoverageIssue[] {
@@ -58,52 +128,65 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
   if (ref.qualifierKey === '$LATEST') {
     return [{ ...base, rule: 'QualifierMismatch', paths, details: ['$LATEST cannot carry a resource policy'] }];
   }
-  const forApiGw = grantsWhere(facts, ref, 'allow-apigw',
-    (g) => !!g.ref && g.effect === 'Allow' && (g.principal === 'apigateway' || g.principal === 'any'));
+  const r = refGrants(facts, ref);
+  const { forApiGw, onQualifier, denies, denySet, index } = r;
   if (forApiGw.length === 0) {
     const external = externalReason(facts, inv, ref);
     if (external) return [{ ...base, rule: 'Unverifiable', paths, details: [external] }];
     return [{ ...base, rule: 'MissingPermission', paths, details: [] }];
   }
-  const onQualifier = grantsWhere(facts, ref, 'allow-apigw-qualifier', (g) => g.ref!.qualifierKey === ref.qualifierKey, forApiGw);
   if (onQualifier.length === 0) {
     const others = [...new Set(forApiGw.map((g) => (g.ref!.qualifierLabel ? `'${g.ref!.qualifierLabel}'` : 'the unqualified function')))];
     return [{ ...base, rule: 'QualifierMismatch', paths, details: [`grants exist only on ${others.join(', ')}`] }];
   }
-  const denies = grantsWhere(facts, ref, 'deny', (g) => g.effect === 'Deny' && g.ref!.qualifierKey === ref.qualifierKey
-    && g.principal !== 'other' && g.invokes && g.blockers.length === 0);
-  const usable = onQualifier.filter((g) => grantProblems(g, inv).length === 0);
-  const index = grantIndex(facts, ref);
-  const usableSet = new Set(usable);
-  const denySet = new Set(denies);
-  const grantIssues: InvocationPath[] = [];
-  const grantDetails = new Set<string>();
-  const arnIssues: InvocationPath[] = [];
+  const { grants: usable, set: usableSet } = usableFor(r, inv);
+  let grantIssues: InvocationPath[] | undefined;
+  let grantDetails: Set<string> | undefined;
+  let arnIssues: InvocationPath[] | undefined;
   // Paths that miss for the same reason are reported once (an ANY method misses for 7 verbs alike).
-  const arnDetails = new Map<string, string[]>();
+  let arnDetails: Map<string, string[]> | undefined;
   for (const p of paths) {
     // Only the statements that can match this path's API (grant-index.ts): linear, not paths × statements.
     const candidates = index.candidates(p);
     const deny = denies.length ? candidates.find((g) => denySet.has(g) && covers(g, p)) : undefined;
     if (deny) {
-      grantIssues.push(p);
-      grantDetails.add(`an explicit Deny in ${deny.site.logicalId} matches ${p.label}`);
+      (grantIssues ??= []).push(p);
+      (grantDetails ??= new Set()).add(`an explicit Deny in ${deny.site.logicalId} matches ${p.label}`);
       continue;
     }
     if (usable.length === 0) {
-      grantIssues.push(p);
+      (grantIssues ??= []).push(p);
+      grantDetails ??= new Set();
       for (const g of onQualifier) grantDetails.add(`${g.site.logicalId}: ${grantProblems(g, inv).join('; ')}`);
       continue;
     }
-    if (candidates.some((g) => usableSet.has(g) && covers(g, p))) continue;
-    arnIssues.push(p);
+    if (coveredBy(candidates, usableSet, p)) continue;
+    (arnIssues ??= []).push(p);
     const why = explainMiss(usable, p, inv);
+    arnDetails ??= new Map();
     arnDetails.set(why, [...(arnDetails.get(why) ?? []), p.label]);
   }
+  if (!grantIssues && !arnIssues) return NONE;
   const out: CoverageIssue[] = [];
-  if (grantIssues.length) out.push({ ...base, rule: 'GrantMismatch', paths: grantIssues, details: [...grantDetails] });
-  if (arnIssues.length) out.push({ ...base, rule: 'SourceArnMismatch', paths: arnIssues, details: [...arnDetails].map(([why, labels]) => `${mergeLabels(labels).join('; ')}: ${why}`) });
+  if (grantIssues) out.push({ ...base, rule: 'GrantMismatch', paths: grantIssues, details: [...grantDetails!] });
+  if (arnIssues) out.push({ ...base, rule: 'SourceArnMismatch', paths: arnIssues, details: [...arnDetails!].map(([why, labels]) => `${mergeLabels(labels).join('; ')}: ${why}`) });
   return out;
+}
+
+const NONE: CoverageIssue[] = [];
+
+function coveredBy(candidates: readonly Grant[], usable: ReadonlySet<Grant>, p: InvocationPath): boolean {
+  for (let i = 0; i < candidates.length; i++) {
+    const g = candidates[i];
+    if (usable.has(g) && covers(g, p)) return true;
+  }
+  return false;
+}
+
+/** `grantProblems(g, inv).length > 0` without building the messages. */
+function hasGrantProblem(g: Grant, inv: Invocation): boolean {
+  if (!g.invokes || g.blockers.length > 0) return true;
+  return g.sourceAccount !== undefined && grantProblems(g, inv).length > 0;
 }
 
 /** Why a statement on the right qualifier still cannot authorize API Gateway (rules.md step 3). */
@@ -126,12 +209,9 @@ export function grantProblems(g: Grant, inv: Invocation): string[] {
 /** True when the statement's SourceArn (if any) matches the path (ArnLike, §6.3). */
 export function covers(g: Grant, p: InvocationPath): boolean {
   if (!g.sourceArns) return true;
-  return g.sourceArns.some((pattern) => {
-    const c = arnComponents(pattern);
-    // Wildcards in region/account fail SourceArn validation at deploy time (§6.3, [K-OPENAPIX-25]).
-    if (c.length === 6 && (hasWildcard(c[3]) || hasWildcard(c[4]))) return false;
-    return arnLike(pattern, p.arn);
-  });
+  // Wildcards in region/account fail SourceArn validation at deploy time (§6.3, [K-OPENAPIX-25]).
+  for (const pattern of g.sourceArns) if (sourceArnMatches(pattern, p.arn)) return true;
+  return false;
 }
 
 /**

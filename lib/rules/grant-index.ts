@@ -1,8 +1,8 @@
-import { arnComponents, hasWildcard } from '../facts/arn-like';
+import { apiSegmentKey } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { FunctionRef, refKey } from '../facts/function-ref';
 import { Grant, InvocationPath } from '../facts/model';
-import { Sym, symKey } from '../facts/value';
+import { Sym } from '../facts/value';
 
 /**
  * The grants on one function reference, bucketed by the API id their SourceArn names. The CDK adds
@@ -17,30 +17,39 @@ export class GrantIndex {
   private readonly byApi = new Map<string, Grant[]>();
   /** Grants any path may match: no SourceArn, a wildcard or unparsable API id. */
   private readonly always: Grant[] = [];
-  private readonly order = new Map<Grant, number>();
+  private order: Map<Grant, number> | undefined;
 
-  constructor(grants: readonly Grant[]) {
-    grants.forEach((g, i) => {
-      this.order.set(g, i);
-      const keys = new Set<string | undefined>((g.sourceArns ?? [undefined]).map((a) => (a ? patternApiKey(a) : undefined)));
+  constructor(private readonly grants: readonly Grant[]) {
+    for (const g of grants) {
+      const arns = g.sourceArns;
+      const one = arns && arns.length === 1 ? patternApiKey(arns[0]) : undefined;
+      if (one !== undefined) {
+        this.add(one, g);
+        continue;
+      }
+      const keys = new Set<string | undefined>((arns ?? [undefined]).map((a) => (a ? patternApiKey(a) : undefined)));
       if (keys.has(undefined)) {
         this.always.push(g);
-        return;
+        continue;
       }
-      for (const k of keys) {
-        let list = this.byApi.get(k!);
-        if (!list) this.byApi.set(k!, (list = []));
-        list.push(g);
-      }
-    });
+      for (const k of keys) this.add(k!, g);
+    }
+  }
+
+  private add(k: string, g: Grant): void {
+    let list = this.byApi.get(k);
+    if (!list) this.byApi.set(k, (list = []));
+    list.push(g);
   }
 
   /** The grants that may cover this path, in their original order. */
   candidates(p: InvocationPath): readonly Grant[] {
-    const hit = this.byApi.get(apiKey(p.arn) ?? '');
+    const key = apiSegmentKey(p.arn);
+    const hit = key === undefined ? undefined : this.byApi.get(key);
     if (!hit) return this.always;
     if (!this.always.length) return hit;
-    return [...hit, ...this.always].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    const order = this.order ??= new Map(this.grants.map((g, i) => [g, i]));
+    return [...hit, ...this.always].sort((a, b) => order.get(a)! - order.get(b)!);
   }
 }
 
@@ -68,34 +77,7 @@ export function grantsWhere(facts: Facts, ref: FunctionRef, name: string, keep: 
   return once(facts, `${name}|${refKey(ref)}`, () => (from ?? facts.grantsByFunction.get(ref.fnKey) ?? []).filter(keep));
 }
 
-/** `\u0000`-prefixed key of the API id segment of an ARN's resource part; undefined when not an ARN. */
-function apiKey(arn: Sym): string | undefined {
-  const first = apiSegment(arn);
-  return first && `\u0000${symKey(first)}`;
-}
-
+/** Key of the API id segment of a SourceArn; undefined when not an ARN or the id has a wildcard. */
 function patternApiKey(pattern: Sym): string | undefined {
-  const first = apiSegment(pattern);
-  return first && !hasWildcard(first) ? `\u0000${symKey(first)}` : undefined;
-}
-
-/** The resource part up to its first `/` (the API id of an execute-api ARN). */
-function apiSegment(arn: Sym): Sym | undefined {
-  const c = arnComponents(arn);
-  if (c.length !== 6) return undefined;
-  const out: Array<Sym[number]> = [];
-  for (const p of c[5]) {
-    if (typeof p !== 'string') {
-      out.push(p);
-      continue;
-    }
-    const slash = p.indexOf('/');
-    if (slash < 0) {
-      out.push(p);
-      continue;
-    }
-    if (slash > 0) out.push(p.slice(0, slash));
-    break;
-  }
-  return out;
+  return apiSegmentKey(pattern, true);
 }

@@ -1,5 +1,5 @@
-import { arnComponents, hasWildcard } from '../facts/arn-like';
-import { renderSym, splitSym } from '../facts/value';
+import { apiSegment } from '../facts/arn-like';
+import { renderSym } from '../facts/value';
 import { RuleDefinition, RuleFinding } from './rule';
 
 export const OverBroadPermission: RuleDefinition = {
@@ -22,10 +22,8 @@ export const OverBroadPermission: RuleDefinition = {
           : 'it has no SourceArn, so any API in any account can invoke the function');
       }
       for (const pattern of g.sourceArns ?? []) {
-        const c = arnComponents(pattern);
-        const apiSeg = c.length === 6 ? splitSym(c[5], '/')[0] : undefined;
         // Any wildcard in the id (`*`, `a*`, `abc?def`) lets other APIs match too.
-        if (apiSeg && hasWildcard(apiSeg)) {
+        if (apiSegment(pattern)?.wild) {
           reasons.push(`its SourceArn ${renderSym(pattern)} has a wildcard API id`);
         }
       }

@@ -1,9 +1,9 @@
-import { arnComponents } from '../facts/arn-like';
+import { apiSegment } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { isFunctionType } from '../facts/evaluate';
 import { parseFunctionRef, refKey, refLabel } from '../facts/function-ref';
 import { Grant, Site } from '../facts/model';
-import { Sym, literalOf, renderSym, splitSym, symKey } from '../facts/value';
+import { Atom, Sym, literalOf, renderSym, splitSym } from '../facts/value';
 import { RuleDefinition, RuleFinding } from './rule';
 
 /** Lambda's hard limit for one function/version/alias resource policy (semantics.md §6.8, [K-L-QUOTAS]). */
@@ -89,9 +89,58 @@ export const PolicySizeLimit: RuleDefinition = {
 /** Bytes of the compact policy document Lambda would store for these Permission statements. */
 export function estimatePolicyBytes(facts: Facts, grants: readonly Grant[]): number {
   const header = '{"Version":"2012-10-17","Id":"default","Statement":[]}'.length;
-  const statements = grants.map((g) => Buffer.byteLength(JSON.stringify(renderStatement(facts, g)), 'utf8'));
-  return header + statements.reduce((a, b) => a + b, 0) + Math.max(0, statements.length - 1);
+  // The statements of one reference name the same function ARN: measure it once per reference.
+  const resources = new Map<string, number>();
+  let statements = 0;
+  for (const g of grants) statements += statementBytes(facts, g, resources);
+  return header + statements + Math.max(0, grants.length - 1);
 }
+
+/**
+ * `Buffer.byteLength(JSON.stringify(renderStatement(facts, g)))`, summed field by field instead of
+ * rendered: a large app has tens of thousands of statements and only their total length matters.
+ */
+export function statementBytes(facts: Facts, g: Grant, resources?: Map<string, number>): number {
+  const ev = facts.ev;
+  const stack = g.site.stack;
+  const p = ev.resource(stack, g.site.logicalId)?.Properties ?? {};
+  const bytes = (v: any) => concreteBytes(facts, ev.str(v, stack));
+  const principal = concrete(facts, ev.str(p.Principal, stack));
+  let n = '{"Sid":'.length + 2 + physicalIdLength(facts, stack, g.site.logicalId, SIZE_MODEL.maxSid)
+    + ',"Effect":"Allow"'.length + ',"Principal":'.length;
+  if (principal === '*') n += 3;
+  else if (/^\d{12}$/.test(principal)) n += '{"AWS":"arn:aws:iam:::root"}'.length + 12;
+  else n += (principal.startsWith('arn:') ? '{"AWS":}' : '{"Service":}').length + jsonStringBytes(principal);
+  const action = bytes(p.Action);
+  n += ',"Action":'.length + (action === 2 ? '"lambda:InvokeFunction"'.length : action);
+  let resource = resources?.get(refKey(g.ref!));
+  if (resource === undefined) {
+    resource = functionArnBytes(facts, g);
+    resources?.set(refKey(g.ref!), resource);
+  }
+  n += ',"Resource":'.length + resource;
+  let equals = 0;
+  const eq = (key: string, v: any) => {
+    if (v === undefined) return;
+    equals += (equals ? 1 : 0) + key.length + 3 + bytes(v);
+  };
+  eq('AWS:SourceAccount', p.SourceAccount);
+  eq('aws:PrincipalOrgID', p.PrincipalOrgID);
+  eq('lambda:FunctionUrlAuthType', p.FunctionUrlAuthType);
+  eq('lambda:EventSourceToken', p.EventSourceToken);
+  let condition = equals ? '"StringEquals":{}'.length + equals : 0;
+  if (p.SourceArn !== undefined) condition += (condition ? 1 : 0) + '"ArnLike":{"AWS:SourceArn":}'.length + bytes(p.SourceArn);
+  if (condition) n += ',"Condition":{}'.length + condition;
+  return n + 1;
+}
+
+/** Bytes of a string as a JSON string literal (quotes included). */
+function jsonStringBytes(s: string): number {
+  return PLAIN_JSON.test(s) ? s.length + 2 : Buffer.byteLength(JSON.stringify(s), 'utf8');
+}
+
+/** Printable ASCII that JSON does not escape: one byte per character. */
+const PLAIN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** The statement as Lambda stores it (semantics.md §6.1), with realistic stand-ins for deploy-time values. */
 export function renderStatement(facts: Facts, g: Grant): Record<string, unknown> {
@@ -120,50 +169,94 @@ export function renderStatement(facts: Facts, g: Grant): Record<string, unknown>
 }
 
 function functionArnText(facts: Facts, g: Grant): string {
+  const { name, qualifier } = functionArnParts(facts, g);
+  return `${FUNCTION_ARN_PREFIX}${typeof name === 'string' ? name : 'f'.repeat(name)}${qualifier}`;
+}
+
+/** `jsonStringBytes(functionArnText(facts, g))` without building the repeated stand-in. */
+function functionArnBytes(facts: Facts, g: Grant): number {
+  const { name, qualifier } = functionArnParts(facts, g);
+  if (typeof name === 'number') return jsonStringBytes(qualifier) + FUNCTION_ARN_PREFIX.length + name;
+  return jsonStringBytes(`${FUNCTION_ARN_PREFIX}${name}${qualifier}`);
+}
+
+const FUNCTION_ARN_PREFIX = `arn:aws:lambda:${SIZE_MODEL.region}:${SIZE_MODEL.account}:function:`;
+
+/** The function name (or the length of its `f…` stand-in) and the `:qualifier` suffix of the statement's Resource. */
+function functionArnParts(facts: Facts, g: Grant): { name: string | number; qualifier: string } {
   const ref = g.ref!;
-  let name: string;
+  let name: string | number;
   if (ref.definedIn) {
     const r = facts.ev.resource(ref.definedIn.stack, ref.definedIn.logicalId);
-    name = literalOf(facts.ev.str(r?.Properties?.FunctionName, ref.definedIn.stack))
-      || 'f'.repeat(physicalIdLength(facts, ref.definedIn.stack, ref.definedIn.logicalId, SIZE_MODEL.maxFunctionName));
+    name = facts.ev.literal(r?.Properties?.FunctionName, ref.definedIn.stack)
+      || physicalIdLength(facts, ref.definedIn.stack, ref.definedIn.logicalId, SIZE_MODEL.maxFunctionName);
   } else {
-    name = ref.fnKey.startsWith('name:') ? ref.fnKey.slice('name:'.length) : 'f'.repeat(SIZE_MODEL.maxFunctionName);
+    name = ref.fnKey.startsWith('name:') ? ref.fnKey.slice('name:'.length) : SIZE_MODEL.maxFunctionName;
   }
   const qualifier = ref.qualifierKey === '' ? '' : `:${literalOf(splitSym(ref.value, ':').pop() ?? []) ?? '1'}`;
-  return `arn:aws:lambda:${SIZE_MODEL.region}:${SIZE_MODEL.account}:function:${name}${qualifier}`;
+  return { name, qualifier };
 }
 
 /** CloudFormation-generated physical id: `<stack name>-<logical id>-<random>`, capped at `max`. */
 function physicalIdLength(facts: Facts, stack: string, logicalId: string, max: number): number {
-  const stackName = (facts.stack(stack)?.displayName ?? stack).split('/').pop() ?? stack;
-  return Math.min(max, stackName.length + 1 + logicalId.length + 1 + SIZE_MODEL.randomSuffix);
+  return Math.min(max, stackNameLength(facts, stack) + 1 + logicalId.length + 1 + SIZE_MODEL.randomSuffix);
+}
+
+const stackNameLengths = new WeakMap<Facts, Map<string, number>>();
+
+function stackNameLength(facts: Facts, stack: string): number {
+  let m = stackNameLengths.get(facts);
+  if (!m) stackNameLengths.set(facts, (m = new Map()));
+  let n = m.get(stack);
+  if (n === undefined) {
+    n = ((facts.stack(stack)?.displayName ?? stack).split('/').pop() ?? stack).length;
+    m.set(stack, n);
+  }
+  return n;
 }
 
 /** A value with each deploy-time part replaced by a stand-in of realistic length. */
 function concrete(facts: Facts, v: Sym): string {
-  return v.map((part) => {
-    if (typeof part === 'string') return part;
-    switch (part.kind) {
-      case 'pseudo':
-        if (part.name === 'AWS::Partition') return 'aws';
-        if (part.name === 'AWS::Region') return SIZE_MODEL.region;
-        if (part.name === 'AWS::AccountId') return SIZE_MODEL.account;
-        if (part.name === 'AWS::URLSuffix') return 'amazonaws.com';
-        return 'x'.repeat(20);
-      case 'res': {
-        const type = facts.ev.resource(part.stack, part.logicalId)?.Type;
-        if (type === 'AWS::ApiGateway::RestApi' || type === 'AWS::ApiGatewayV2::Api') return 'a'.repeat(SIZE_MODEL.apiId);
-        if (type === 'AWS::ApiGateway::Authorizer' || type === 'AWS::ApiGatewayV2::Authorizer') return 'b'.repeat(SIZE_MODEL.authorizerId);
-        if (type === 'AWS::Lambda::Version') return '1';
-        if (isFunctionType(type)) return 'f'.repeat(physicalIdLength(facts, part.stack, part.logicalId, SIZE_MODEL.maxFunctionName));
-        return 'x'.repeat(20);
-      }
-      case 'sample':
-        return '*';
-      default:
-        return 'x'.repeat(20);
+  if (v.length === 1 && typeof v[0] === 'string') return v[0];
+  return v.map((part) => (typeof part === 'string' ? part : standIn(facts, part, true) as string)).join('');
+}
+
+/** `jsonStringBytes(concrete(facts, v))`; stand-ins are plain ASCII, so only literal parts need a look. */
+function concreteBytes(facts: Facts, v: Sym): number {
+  if (v.length === 1 && typeof v[0] === 'string') return jsonStringBytes(v[0]);
+  let n = 2;
+  for (const part of v) {
+    if (typeof part !== 'string') n += standIn(facts, part, false) as number;
+    else if (PLAIN_JSON.test(part)) n += part.length;
+    // Escapes and multi-byte characters: measure the whole text, as Lambda would see it.
+    else return jsonStringBytes(concrete(facts, v));
+  }
+  return n;
+}
+
+/** The stand-in for an atom (`text`) or its length. */
+function standIn(facts: Facts, part: Atom, text: boolean): string | number {
+  const rep = (c: string, n: number) => (text ? c.repeat(n) : n);
+  switch (part.kind) {
+    case 'pseudo':
+      if (part.name === 'AWS::Partition') return text ? 'aws' : 3;
+      if (part.name === 'AWS::Region') return text ? SIZE_MODEL.region : SIZE_MODEL.region.length;
+      if (part.name === 'AWS::AccountId') return text ? SIZE_MODEL.account : SIZE_MODEL.account.length;
+      if (part.name === 'AWS::URLSuffix') return text ? 'amazonaws.com' : 'amazonaws.com'.length;
+      return rep('x', 20);
+    case 'res': {
+      const type = facts.ev.resource(part.stack, part.logicalId)?.Type;
+      if (type === 'AWS::ApiGateway::RestApi' || type === 'AWS::ApiGatewayV2::Api') return rep('a', SIZE_MODEL.apiId);
+      if (type === 'AWS::ApiGateway::Authorizer' || type === 'AWS::ApiGatewayV2::Authorizer') return rep('b', SIZE_MODEL.authorizerId);
+      if (type === 'AWS::Lambda::Version') return text ? '1' : 1;
+      if (isFunctionType(type)) return rep('f', physicalIdLength(facts, part.stack, part.logicalId, SIZE_MODEL.maxFunctionName));
+      return rep('x', 20);
     }
-  }).join('');
+    case 'sample':
+      return text ? '*' : 1;
+    default:
+      return rep('x', 20);
+  }
 }
 
 /** `40 for API Api (stack A), 2 for principal s3.amazonaws.com (stack A)`. */
@@ -181,11 +274,10 @@ function sourceLabel(facts: Facts, g: Grant): string {
   if (g.principal !== 'apigateway') return `principal ${g.principalText}`;
   const arn = g.sourceArns?.[0];
   if (!arn) return 'API Gateway without SourceArn';
-  const c = arnComponents(arn);
-  const apiSeg = c.length === 6 ? splitSym(c[5], '/')[0] ?? [] : [];
-  const api = facts.apis.get(symKey(apiSeg));
+  const head = apiSegment(arn);
+  const api = facts.apis.get(head?.key ?? '');
   if (api) return `API ${api.label}`;
-  return `API ${renderSym(apiSeg) || '?'}`;
+  return `API ${renderSym(head?.seg ?? []) || '?'}`;
 }
 
 /** Where to report: the function, alias or version resource of each reference defined in the app. */

@@ -1,7 +1,7 @@
-import { arnComponents } from '../facts/arn-like';
+import { apiSegment, arnComponentLiteral } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { refKey, refLabel } from '../facts/function-ref';
-import { literalOf, renderSym, resAtom, splitSym, symKey } from '../facts/value';
+import { literalOf, renderSym, resAtom, symKey } from '../facts/value';
 import { RuleDefinition, RuleFinding } from './rule';
 
 export const StalePermission: RuleDefinition = {
@@ -18,10 +18,10 @@ export const StalePermission: RuleDefinition = {
     for (const g of facts.grants) {
       if (g.effect !== 'Allow' || g.principal !== 'apigateway' || !g.ref || !g.sourceArns) continue;
       for (const pattern of g.sourceArns) {
-        const c = arnComponents(pattern);
-        if (c.length !== 6 || literalOf(c[2]) !== 'execute-api') continue;
-        const apiSeg = splitSym(c[5], '/')[0] ?? [];
-        const key = symKey(apiSeg);
+        const head = apiSegment(pattern);
+        if (!head || arnComponentLiteral(pattern, 2) !== 'execute-api') continue;
+        const apiSeg = head.seg;
+        const key = head.key;
         const api = facts.apis.get(key);
         // An API the app knows (defined, or imported by that id) is judged by what it routes.
         if (api && (api.site || routed.has(key))) {
