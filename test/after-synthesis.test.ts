@@ -13,6 +13,7 @@ import { IConstruct } from 'constructs';
 import { ApiGatewayLambdaPermissions } from '../lib';
 import { loadInputs } from '../lib/facts/assembly-loader';
 import { analyze } from '../lib/engine';
+import { analyzeWrittenTree } from '../lib/tree-analysis';
 import { fn, synthFindings } from './helpers';
 
 /** One REST method with the permissions LambdaIntegration adds (clean). */
@@ -97,6 +98,13 @@ describe('report mode sees the templates as synthesized', () => {
       'warning ApiGwLambda-StalePermission', 'warning ApiGwLambda-StalePermission', 'error ApiGwLambda-SourceArnMismatch',
     ]);
     expect(ours(app.synth({ force: true }))).toEqual(first);
+  });
+
+  test('a stack whose written template cannot be read is Unverifiable, never skipped', () => {
+    const { app } = restApp(); // never synthesized: no template on disk
+    const { targets } = analyzeWrittenTree(app, new Map());
+    expect(targets.map((t) => [t.finding.ruleId, t.target.node.path])).toEqual([['ApiGwLambda-Unverifiable', 'Stack']]);
+    expect(targets[0].finding.message).toMatch(/^could not analyse stack Stack: its synthesized template .*Stack\.template\.json cannot be read/);
   });
 
   test('a synthesizer that cannot be wrapped falls back to analysing before synthesis', () => {
