@@ -293,7 +293,7 @@ function ownLogicalIds(key: string, stackKeys: readonly string[], logicalIds: Re
 }
 
 /** `Metadata['aws:cdk:path']` of each resource (present when the app enables path metadata, as the CDK CLI does). */
-function pathsFromMetadata(template: CfnTemplate): Map<string, string> {
+export function pathsFromMetadata(template: CfnTemplate): Map<string, string> {
   const out = new Map<string, string>();
   const resources = template.Resources ?? {};
   const ids = Object.keys(resources);

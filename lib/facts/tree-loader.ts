@@ -86,22 +86,23 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
     }
     const externalFunctions = own.skipPermissionImports
       .map((f) => Tokenization.resolve(f.functionArn, { scope: stack, resolver, preparing: false }));
-    const parentStack = stack.nestedStackParent;
-    const parentResource = (stack as any).nestedStackResource as CfnElement | undefined;
-    stacks.push({
-      key,
-      displayName: key,
-      template,
-      account: Token.isUnresolved(stack.account) ? undefined : stack.account,
-      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
-      parent: parentStack && parentResource
-        ? { stackKey: stackKeyOf(parentStack), logicalId: logicalIdOf(parentResource) }
-        : undefined,
-      constructPaths,
-      externalFunctions,
-    });
+    stacks.push({ ...stackIdentity(stack), template, constructPaths, externalFunctions });
   }
   return { stacks, elements, stackObjects, unrenderable };
+}
+
+/** What a StackTemplate says about its stack, whatever the template's source: key, environment, nested-stack parent. */
+export function stackIdentity(stack: Stack): Pick<StackTemplate, 'key' | 'displayName' | 'account' | 'region' | 'parent'> {
+  const key = stackKeyOf(stack);
+  const parentStack = stack.nestedStackParent;
+  const parentResource = (stack as any).nestedStackResource as CfnElement | undefined;
+  return {
+    key,
+    displayName: key,
+    account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+    region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+    parent: parentStack && parentResource ? { stackKey: stackKeyOf(parentStack), logicalId: logicalIdOf(parentResource) } : undefined,
+  };
 }
 
 /**

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnElement, Stack, Stage, Token } from 'aws-cdk-lib';
+import { CfnElement, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { pathsFromMetadata } from './assembly-loader';
 import { StackTemplate } from './template';
-import { TreeSnapshot, Unrenderable, elementKey, findStacks, logicalIdOf, ownConstructs, stackKeyOf } from './tree-loader';
+import { TreeSnapshot, Unrenderable, elementKey, findStacks, logicalIdOf, ownConstructs, stackIdentity, stackKeyOf } from './tree-loader';
 
 /**
  * The construct tree's stacks as synthesis wrote them: each stack's template is read back from its
@@ -33,18 +34,10 @@ export function loadWrittenTemplates(root: IConstruct, templatePaths: ReadonlyMa
       unrenderable.push({ element: stack, error: `its synthesized template ${file} cannot be read (${(e as Error).message.split('\n')[0]})` });
       continue;
     }
-    const parentStack = stack.nestedStackParent;
-    const parentResource = (stack as any).nestedStackResource as CfnElement | undefined;
     stacks.push({
-      key,
-      displayName: key,
+      ...stackIdentity(stack),
       template,
-      account: Token.isUnresolved(stack.account) ? undefined : stack.account,
-      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
-      parent: parentStack && parentResource
-        ? { stackKey: stackKeyOf(parentStack), logicalId: logicalIdOf(parentResource) }
-        : undefined,
-      constructPaths: pathsOf(template),
+      constructPaths: pathsFromMetadata(template),
       // After synthesis, references resolve to their final template form (ImportValue, nested parameters).
       externalFunctions: own.skipPermissionImports.map((f) => stack.resolve(f.functionArn)),
     });
@@ -55,16 +48,6 @@ export function loadWrittenTemplates(root: IConstruct, templatePaths: ReadonlyMa
 /** Where the stack's Stage wrote its template (nested stacks are written beside their parents). */
 function templateFileOf(stack: Stack): string {
   return path.join(Stage.of(stack)?.outdir ?? '.', stack.templateFile);
-}
-
-/** Logical id → construct path, from the `aws:cdk:path` metadata synthesis writes by default. */
-function pathsOf(template: any): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [id, r] of Object.entries<any>(template?.Resources ?? {})) {
-    const p = r?.Metadata?.['aws:cdk:path'];
-    if (typeof p === 'string') out.set(id, p.startsWith('/') ? p.slice(1) : p);
-  }
-  return out;
 }
 
 /**
