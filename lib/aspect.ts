@@ -7,6 +7,9 @@ import { annotate } from './report/annotations';
 import { LateAnnotate, afterStageSynthesized } from './synthesis-hook';
 import { TreeAnalysis, analyzeTree, analyzeWrittenTree, isUnder } from './tree-analysis';
 
+/** Before synthesis, annotations need no carrying into the cloud assembly. */
+const ANNOTATE_NOW: LateAnnotate = (_, write) => write();
+
 /** What the Aspect does with findings. */
 export enum PermissionMode {
   /** Report findings as annotations; errors fail `cdk synth`. */
@@ -81,12 +84,12 @@ export class ApiGatewayLambdaPermissions implements IAspect {
         .map(({ finding }) => finding);
       const changes = applyFixes({ tree: analysis.tree, facts: analysis.facts, findings: fixable, stageScope: this.stageScope });
       changes.forEach(reportChange);
-      if (changes.length === 0) return this.report(analysis, node, (_, write) => write());
+      if (changes.length === 0) return this.report(analysis, node, ANNOTATE_NOW);
     }
     // Report on the templates synthesis writes: reading them back costs a fraction of rendering them.
     const stage = Stage.isStage(root) ? root : undefined;
     if (stage && afterStageSynthesized(stage, (late) => this.report(analyzeWrittenTree(stage, this.severities), node, late))) return;
-    this.report(analyzeTree(root, this.severities), node, (_, write) => write());
+    this.report(analyzeTree(root, this.severities), node, ANNOTATE_NOW);
   }
 
   private report(analysis: TreeAnalysis, scope: IConstruct, late: LateAnnotate): void {

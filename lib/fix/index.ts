@@ -23,8 +23,6 @@ export interface FixChange {
   readonly ruleId: string;
   readonly severity: 'info' | 'error';
   readonly message: string;
-  /** True when the change rewrote an existing resource (not only added new ones). */
-  readonly rewroteExisting?: boolean;
 }
 
 export interface FixInput {
@@ -63,7 +61,7 @@ export function applyFixes(input: FixInput): FixChange[] {
     } else if (plan.kind === 'set-post') {
       const site = { stack: f.stackKey, logicalId: f.logicalId, resourceType: f.resourceType, propertyPath: f.propertyPath };
       const r = setPost(site, facts, tree);
-      if (r.override) changes.push({ target, ruleId: f.ruleId, severity: 'info', message: `fixed: set ${r.override} to POST`, rewroteExisting: true });
+      if (r.override) changes.push({ target, ruleId: f.ruleId, severity: 'info', message: `fixed: set ${r.override} to POST` });
     } else if (plan.kind === 'grant-role') {
       const r = grantRole(plan, facts, ctx);
       for (const a of r.added) {
