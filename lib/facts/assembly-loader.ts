@@ -111,7 +111,7 @@ function loadAssemblyInto(
     const { templates, logicalIdEntries, acknowledged } = readArtifactMetadata(dir, artifact, cwd);
     // construct path → logical id, built only when asked for (a finding's construct path, a nested stack).
     let logicalIdMap: Map<string, string> | undefined;
-    const logicalIds = () => (logicalIdMap ??= logicalIdsByPath(logicalIdEntries));
+    const logicalIds = () => (logicalIdMap ??= logicalIdsByPath(logicalIdEntries()));
     let key: string | undefined;
     for (const [p, f] of templates) {
       if (f === templateFile) {
@@ -208,6 +208,10 @@ function readJson(abs: string, shown: string): any {
   } catch (e) {
     throw new InputError(shown, `cannot be read (${errorText(e)})`);
   }
+  return parseJson(text, shown);
+}
+
+function parseJson(text: string, shown: string): any {
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -229,21 +233,66 @@ function statOrThrow(abs: string, shown: string): fs.Stats {
  * - `aws:cdk:templateFile`: the construct path of each (nested) stack → its template file;
  * - `aws:cdk:logicalId`: construct path and logical id (covers apps without path metadata), see `logicalIdsByPath`;
  * - `aws:cdk:acknowledged-rules`: construct path (as recorded) → acknowledged ids, in entry order.
+ *
+ * The metadata file is as large as the template (an entry per resource) but only findings read
+ * its logical ids, so it is parsed up front only when it holds one of the two rare entry types
+ * (a byte search), otherwise on first use; a malformed file then fails that use with InputError.
  */
 function readArtifactMetadata(dir: string, artifact: any, cwd: string): {
+  templates: Map<string, string>; logicalIdEntries: () => string[]; acknowledged: Array<[string, string[]]>;
+} {
+  const inline: Record<string, any[]> = artifact.metadata ?? {};
+  let file: { buffer: Buffer; shown: string } | undefined;
+  if (typeof artifact.additionalMetadataFile === 'string') {
+    const abs = path.join(dir, artifact.additionalMetadataFile);
+    const shown = display(abs, cwd);
+    let buffer: Buffer | undefined;
+    try {
+      buffer = fs.readFileSync(abs);
+    } catch (e) {
+      // A missing file is tolerated (as before); an unreadable one is not.
+      if ((e as NodeJS.ErrnoException)?.code !== 'ENOENT') throw new InputError(shown, `cannot be read (${errorText(e)})`);
+    }
+    if (buffer) file = { buffer, shown };
+  }
+  const needsEntries = !file || hasRareEntries(inline) || !onlyOwnTemplateEntry(file.buffer, artifact.properties?.templateFile)
+    || file.buffer.includes(ACKNOWLEDGED_MARKER);
+  let entries = needsEntries ? metadataEntries(inline, file) : undefined;
+  return {
+    templates: entries?.templates ?? new Map(),
+    acknowledged: entries?.acknowledged ?? [],
+    logicalIdEntries: () => (entries ??= metadataEntries(inline, file)).logicalIdEntries,
+  };
+}
+
+// Entry types as JSON writes them (verbatim: no escapes in these strings).
+const TEMPLATE_FILE_MARKER = '"aws:cdk:templateFile"';
+const ACKNOWLEDGED_MARKER = '"aws:cdk:acknowledged-rules"';
+
+function hasRareEntries(inline: Record<string, any[]>): boolean {
+  return Object.values(inline).some((entries) => Array.isArray(entries)
+    && entries.some((e) => e?.type === 'aws:cdk:templateFile' || e?.type === 'aws:cdk:acknowledged-rules'));
+}
+
+/**
+ * True when the file's only `aws:cdk:templateFile` entry is the stack's own (no nested stacks): then
+ * its construct path is the artifact's `displayName` (the CDK writes `stack.node.path` to both).
+ */
+function onlyOwnTemplateEntry(buffer: Buffer, templateFile: unknown): boolean {
+  const first = buffer.indexOf(TEMPLATE_FILE_MARKER);
+  if (first < 0) return true;
+  return buffer.indexOf(TEMPLATE_FILE_MARKER, first + 1) < 0 && typeof templateFile === 'string'
+    && buffer.includes(JSON.stringify(templateFile));
+}
+
+function metadataEntries(inline: Record<string, any[]>, file: { buffer: Buffer; shown: string } | undefined): {
   templates: Map<string, string>; logicalIdEntries: string[]; acknowledged: Array<[string, string[]]>;
 } {
   const templates = new Map<string, string>();
   /** Construct path (as recorded), logical id, path, id, … in entry order. */
   const logicalIdEntries: string[] = [];
   const acknowledged: Array<[string, string[]]> = [];
-  // Inline entries come first for each path, then the file's (the order the merged lists had).
-  const inline: Record<string, any[]> = artifact.metadata ?? {};
-  let fromFile: Record<string, any[]> = {};
-  if (typeof artifact.additionalMetadataFile === 'string') {
-    const file = path.join(dir, artifact.additionalMetadataFile);
-    if (fs.existsSync(file)) fromFile = readJson(file, display(file, cwd)) ?? {};
-  }
+  const fromFile: Record<string, any[]> = file ? parseJson(file.buffer.toString('utf8'), file.shown) ?? {} : {};
   const visit = (p: string, entries: any[] | undefined) => {
     for (const e of entries ?? []) {
       const type = e?.type;
@@ -256,6 +305,7 @@ function readArtifactMetadata(dir: string, artifact: any, cwd: string): {
       }
     }
   };
+  // Inline entries come first for each path, then the file's (the order the merged lists had).
   const inlinePaths = Object.keys(inline);
   const filePaths = Object.keys(fromFile);
   for (const p of inlinePaths) {

@@ -41,12 +41,13 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
   const elements = new Map<string, CfnElement>();
   const stackObjects = new Map<string, Stack>();
   const unrenderable: Unrenderable[] = [];
+  const keys = new RenderKeys();
   for (const stack of findStacks(root)) {
     const key = stackKeyOf(stack);
     stackObjects.set(key, stack);
     const template: Record<string, any> = {};
     const constructPaths = new Map<string, string>();
-    const resolver = new StackAwareResolver(stack);
+    const resolver = new StackAwareResolver(stack, keys);
     const own = ownConstructs(stack);
     const resources: Record<string, any> = (template.Resources = {});
     for (const el of own.elements) {
@@ -64,12 +65,14 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
         // buckets, roles) is never read, and rendering is the checker's main cost.
         let logicalId: string;
         try {
-          logicalId = logicalIdOf(el);
+          logicalId = keys.of(el);
         } catch (e) {
           unrenderable.push({ element: el, error: firstLine(e) });
           continue;
         }
-        resources[logicalId] = lazyResource(el.cfnResourceType, () => Object.values<any>(render().Resources ?? {})[0] ?? {});
+        // References to it (a Stage's DeploymentId) resolve to the same key without hashing.
+        if (keys.isPlaceholder(el)) resolver.seed(el.logicalId, logicalId);
+        resources[logicalId] = new LazyResource(el.cfnResourceType, () => Object.values<any>(render().Resources ?? {})[0] ?? {});
         constructPaths.set(logicalId, el.node.path);
         elements.set(elementKey(key, logicalId), el);
         continue;
@@ -115,14 +118,54 @@ export function logicalIdOf(el: CfnElement): string {
   return typeof produce === 'function' ? produce.call(el) : el.stack.resolve(el.logicalId);
 }
 
-/** A resource entry whose `Type` is known now and whose other keys are rendered on first read. */
-function lazyResource(type: string, render: () => Record<string, any>): Record<string, any> {
-  let full: Record<string, any> | undefined;
-  const entry: Record<string, any> = { Type: type };
-  for (const key of ['Properties', 'Condition', 'DependsOn', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy']) {
-    Object.defineProperty(entry, key, { enumerable: true, get: () => (full ??= render())[key] });
+/**
+ * The logical ids one load keys elements by. A REST API's latest Deployment takes its id from an MD5
+ * over the rendering of every method of the API, recomputed each time the id is resolved: at
+ * thousands of methods that is most of rendering them again. Before synthesis nothing reads that id
+ * except as the Deployment's own key (stages name their API, not their deployment: collect-stages.ts;
+ * no rule reports on a Deployment), so the load keys it by the id the CDK appends the hash to.
+ */
+class RenderKeys {
+  private readonly placeholders = new WeakSet<CfnElement>();
+
+  of(el: CfnElement): string {
+    const original = (el as any).originalLogicalId;
+    // LatestDeploymentResource (private): its hash-derived override is a token; an id the user set is not.
+    if (typeof original === 'string' && typeof (el as any).calculateLogicalId === 'function'
+      && Token.isUnresolved((el as any)._logicalIdOverride)) {
+      this.placeholders.add(el);
+      return original;
+    }
+    return logicalIdOf(el);
   }
-  return entry;
+
+  isPlaceholder(el: CfnElement): boolean {
+    return this.placeholders.has(el);
+  }
+}
+
+/**
+ * A resource entry whose `Type` is known now and whose other keys are rendered on first read.
+ * Accessors on the prototype: defining them on each entry cost more than 100 ms at 28k resources.
+ * (Nothing enumerates a resource entry's keys; the engine reads them by name.)
+ */
+class LazyResource {
+  private full: Record<string, any> | undefined;
+
+  constructor(readonly Type: string, private readonly render: () => Record<string, any>) {}
+
+  get Properties(): any { return this.rendered().Properties; }
+  get Condition(): any { return this.rendered().Condition; }
+  get DependsOn(): any { return this.rendered().DependsOn; }
+  get Metadata(): any { return this.rendered().Metadata; }
+  get DeletionPolicy(): any { return this.rendered().DeletionPolicy; }
+  get UpdateReplacePolicy(): any { return this.rendered().UpdateReplacePolicy; }
+  get UpdatePolicy(): any { return this.rendered().UpdatePolicy; }
+  get CreationPolicy(): any { return this.rendered().CreationPolicy; }
+
+  private rendered(): Record<string, any> {
+    return (this.full ??= this.render());
+  }
 }
 
 export function findStacks(root: IConstruct): Stack[] {
@@ -156,8 +199,14 @@ class StackAwareResolver extends DefaultTokenResolver {
    */
   private readonly memo = new Map<IResolvable, string | number | boolean | null | undefined>();
 
-  constructor(private readonly consumer: Stack) {
+  constructor(private readonly consumer: Stack, private readonly keys: RenderKeys) {
     super(new JoinConcat());
+  }
+
+  /** Resolves `token` (a token string) to `value` in this load. */
+  public seed(token: string, value: string): void {
+    const t = Tokenization.reverseString(token).firstToken;
+    if (t) this.memo.set(t, value);
   }
 
   public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
@@ -171,7 +220,7 @@ class StackAwareResolver extends DefaultTokenResolver {
     if (Reference.isReference(t) && CfnElement.isCfnElement(t.target)) {
       const producer = Stack.of(t.target);
       if (producer !== this.consumer) {
-        const logicalId = logicalIdOf(t.target as CfnElement);
+        const logicalId = this.keys.of(t.target as CfnElement);
         return { [CROSS_STACK_REF]: [stackKeyOf(producer), logicalId, t.displayName] };
       }
     }

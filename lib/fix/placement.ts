@@ -15,10 +15,20 @@ export class StackGraph {
     for (const s of tree.stacks) {
       const consumer = tree.stackObjects.get(s.key);
       if (!consumer) continue;
-      walk(s.template, (producerKey) => {
+      const onRef = (producerKey: string) => {
         const producer = tree.stackObjects.get(producerKey);
         if (producer) this.add(consumer, producer);
-      });
+      };
+      for (const [section, entries] of Object.entries<any>(s.template)) {
+        if (section !== 'Resources') {
+          walk(entries, onRef);
+          continue;
+        }
+        // Resource entries render on first read and have no own keys to enumerate (tree-loader.ts).
+        for (const r of Object.values<any>(entries ?? {})) {
+          for (const key of RESOURCE_KEYS) walk(r?.[key], onRef);
+        }
+      }
     }
     for (const stack of tree.stackObjects.values()) {
       for (const dep of stack.dependencies) this.add(stack, dep);
@@ -79,6 +89,9 @@ export function top(stack: Stack): Stack {
   while (s.nestedStackParent) s = s.nestedStackParent;
   return s;
 }
+
+/** The keys of a resource entry that may hold references. */
+const RESOURCE_KEYS = ['Properties', 'Metadata', 'Condition', 'DependsOn', 'UpdatePolicy', 'CreationPolicy'];
 
 function walk(node: any, onRef: (stackKey: string) => void): void {
   if (Array.isArray(node)) {

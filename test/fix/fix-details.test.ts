@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aspects, AspectPriority, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, AspectPriority, Aws, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
@@ -37,6 +37,20 @@ describe('placement and references', () => {
     expect(p.stack).toBe('FnStack');
     expect(p.properties.FunctionName).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Handler/), 'Arn'] });
     expect(JSON.stringify(p.properties.SourceArn)).toContain('Fn::ImportValue');
+  });
+
+  test('the cycle is seen through any resource that references the API stack, not only the ones the rules read', () => {
+    const r = synth((app) => {
+      const s = new Stack(app, 'ApiStack');
+      const api = restApi(s);
+      const fnStack = new Stack(app, 'FnStack');
+      fn(fnStack, 'Handler', { functionName: 'fixed-name-handler' });
+      new CfnResource(fnStack, 'ApiIdParam', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: api.restApiId } });
+      const arn = `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:fixed-name-handler`;
+      cfnMethod(s, 'GetItems', api, api.root.addResource('items').resourceId, 'GET', arn);
+    }, { props: FIX });
+    const [p] = addedPermissions(r.templates);
+    expect(p.stack).toBe('FnStack');
   });
 
   test('nested stack: the permission goes into the nested stack and gets the parent\'s resources as parameters', () => {

@@ -162,6 +162,23 @@ describe('formats', () => {
     expect(run(['-f', 'json', 'cdk.out/manifest.json']).stdout).toBe(r.stdout);
   });
 
+  test('construct paths come from the metadata file, read only when a finding needs it; a broken one is then an input error', () => {
+    const c = CASES.find((x) => x.name.startsWith('bad: L1 method without a permission'))!;
+    const app = testApp(path.join(dir, 'meta.out'));
+    c.build(app);
+    const assembly = app.synth();
+    const r = run(['-f', 'json', 'meta.out']);
+    expect(r.code).toBe(1);
+    const [finding] = JSON.parse(r.stdout).findings;
+    expect(finding.constructPath).toBe(`${assembly.stacks[0].displayName}/${finding.logicalId}`);
+    // Truncate the stack's metadata file: the finding's construct path can no longer be read.
+    const metadataFile = path.join(dir, 'meta.out', assembly.stacks[0].manifest.additionalMetadataFile!);
+    fs.writeFileSync(metadataFile, fs.readFileSync(metadataFile, 'utf8').slice(0, 40));
+    const broken = run(['-f', 'json', 'meta.out']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr.trimEnd()).toMatch(/^cdk-apigw-lambda-permissions: meta\.out\/\S+\.metadata\.json: is not valid JSON \(.+\)$/);
+  });
+
   describe('sarif', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/sarif-schema-2.1.0.json'), 'utf8'));
     // unicodeRegExp off: the official schema's `language` pattern has a stray `]` that only the `u` flag rejects.
