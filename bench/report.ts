@@ -164,7 +164,8 @@ export function formatReport(rep: Report): { table: string; markdown: string; re
     '² Time inside the loader (report mode: reading the written templates back) + `analyze` during report-mode synthesis (the engine alone).',
     '³ The CLI analysing the synthesized cdk.out, against just reading and `JSON.parse`-ing its templates.',
     'Percentages: median over rounds of (variant ÷ plain synthesis in the same round); times in brackets are medians.',
-    '"Synth" = constructing the app + `app.synth()` in a fresh process after modules are loaded, with aws-cdk-lib\'s built-in '
+    '"Synth" = constructing the app + `app.synth()` in a fresh process after modules are loaded (the same modules in every '
+      + 'variant: aws-cdk-lib, this checker and cdk-nag), with aws-cdk-lib\'s built-in '
       + 'template validation off (`CDK_VALIDATION=false`) in every variant: the strictest baseline, the checker\'s raw cost.',
   ];
   const env = `${rep.machine.cpus} × ${rep.machine.cpuModel}, Node ${rep.machine.node}, load average ${rep.machine.loadStart.toFixed(1)} → ${rep.machine.loadEnd.toFixed(1)}; `

@@ -1,4 +1,4 @@
-import { Sym, addToSym, beginSym, endSym, splitSym, symKey } from './value';
+import { Atom, Sym, addToSym, beginSym, endSym, splitSym, symKey } from './value';
 
 /*
  * Nothing here is memoised: a large app has tens of thousands of ARNs, each matched about once, and
@@ -141,11 +141,49 @@ export function apiSegment(arn: Sym): ApiSegment | undefined {
 
 /**
  * `apiSegment(arn)?.key`, undefined as well when `withoutWildcard` and the id has a wildcard: the
- * grant index asks this for every path and statement.
+ * grant index asks this for every statement, coverage once per API.
  */
 export function apiSegmentKey(arn: Sym, withoutWildcard = false): string | undefined {
   const seg = segmentOf(arn);
   return !seg || (withoutWildcard && hasWildcard(seg)) ? undefined : symKey(seg);
+}
+
+/**
+ * A key for the API id segment that identifies it as `apiSegmentKey` does, but is only comparable
+ * with other such keys (the grant index): an id that is one atom (the usual `Ref Api`) is keyed by
+ * the atom's own key, in the usual ARN found in place, so nothing is built per statement or path.
+ */
+export function apiSegmentIndexKey(arn: Sym, withoutWildcard = false): string | undefined {
+  const atom = apiSegmentAtom(arn);
+  if (atom) return atom.key;
+  const seg = segmentOf(arn);
+  if (!seg || (withoutWildcard && hasWildcard(seg))) return undefined;
+  // A function of the segment alone, whatever the ARN's shape: a one-atom segment is its atom's key;
+  // `symKey` text starts with `"` or `<` (or is empty), so it never equals an atom key.
+  return seg.length === 1 && typeof seg[0] !== 'string' ? seg[0].key : symKey(seg);
+}
+
+/**
+ * The API id segment when it is one atom, found in place: `arn:…:<account>:` + atom + `/…` (the
+ * usual `Ref Api`), where `apiSegment(arn).seg` is `[atom]` (and so has no wildcard). Undefined
+ * for any other shape, whatever its segment.
+ */
+export function apiSegmentAtom(arn: Sym): Atom | undefined {
+  const first = arn[0];
+  const atom = arn[1];
+  const next = arn[2];
+  if (typeof first === 'string' && typeof atom !== 'string' && atom !== undefined && typeof next === 'string'
+    && next.charCodeAt(0) === 47 /* / */ && first.charCodeAt(first.length - 1) === 58 /* : */ && afterColon(first, 5) === first.length) {
+    return atom;
+  }
+  return undefined;
+}
+
+/** `apiSegment(arn)?.wild`, as a boolean. */
+export function apiSegmentWild(arn: Sym): boolean {
+  if (apiSegmentAtom(arn)) return false;
+  const seg = segmentOf(arn);
+  return !!seg && hasWildcard(seg);
 }
 
 function segmentOf(arn: Sym): Sym | undefined {

@@ -235,8 +235,9 @@ function statOrThrow(abs: string, shown: string): fs.Stats {
  * - `aws:cdk:acknowledged-rules`: construct path (as recorded) → acknowledged ids, in entry order.
  *
  * The metadata file is as large as the template (an entry per resource) but only findings read
- * its logical ids, so it is parsed up front only when it holds one of the two rare entry types
- * (a byte search), otherwise on first use; a malformed file then fails that use with InputError.
+ * its logical ids, so a byte search decides: it is parsed up front only when it names a nested
+ * stack's template or holds acknowledgements, otherwise on first use (a malformed file then fails
+ * that use with InputError).
  */
 function readArtifactMetadata(dir: string, artifact: any, cwd: string): {
   templates: Map<string, string>; logicalIdEntries: () => string[]; acknowledged: Array<[string, string[]]>;

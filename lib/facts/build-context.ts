@@ -2,7 +2,9 @@ import { Evaluator, isFunctionType } from './evaluate';
 import type { Facts } from './facts';
 import { FunctionRef, PhysicalNames, functionFromUri, parseFunctionRef } from './function-ref';
 import { ApiFact, ApiKind, CredentialsMode, InvocationPath, Site, StageFact } from './model';
-import { Sym, isAtom, literalOf, renderSym, sampleAtom, sym, symIncludes, symKey } from './value';
+import {
+  Sym, addToSym, beginSym, endSym, isAtom, literalOf, renderSym, sampleAtom, sym, symIncludes, symKey,
+} from './value';
 
 /** Credentials value that passes the caller's identity through (semantics.md §0, [K-API-CRED]). */
 const CALLER_CREDENTIALS = /^arn:[a-z-]*:iam::\*:user\/\*$/;
@@ -32,9 +34,15 @@ export class BuildContext {
 
   /** The API with this id; an API that is not defined in the templates (imported) is created on first use. */
   api(idSym: Sym, stack: string, kind: ApiKind, site?: Site): ApiFact {
+    // Every method, integration and route names its API by the same shared `Ref` value: skip the key.
+    const known = this.bySym.get(idSym);
+    if (known) return known;
     const key = symKey(idSym);
     const existing = this.facts.apis.get(key);
-    if (existing) return existing;
+    if (existing) {
+      this.bySym.set(idSym, existing);
+      return existing;
+    }
     const home = isAtom(idSym[0]) && idSym.length === 1 && idSym[0].kind === 'res' ? idSym[0].stack : stack;
     const api: ApiFact = {
       key,
@@ -49,8 +57,12 @@ export class BuildContext {
       stages: this.stagesCollected ? [UNKNOWN_STAGE] : [],
     };
     this.facts.apis.set(key, api);
+    this.bySym.set(idSym, api);
     return api;
   }
+
+  /** APIs by id value (an API is never replaced once created, so a value always names the same one). */
+  private readonly bySym = new Map<Sym, ApiFact>();
 
   credentials(expr: any, stack: string): CredentialsMode {
     if (expr === undefined || expr === null) return NO_CREDENTIALS;
@@ -63,21 +75,9 @@ export class BuildContext {
 
   /** The invoked reference for one stage: substitutes `${stageVariables.x}` (§1.1), then parses. */
   resolveTarget(uri: Sym, stage: StageFact | undefined): { ref?: FunctionRef; unresolved?: string } {
-    let v = uri;
-    if (symIncludes(v, '${stageVariables.')) {
-      if (!stage || stage.unknown) {
-        return { unresolved: 'the URI uses a stage variable and no stage of this API is in the analysed templates' };
-      }
-      const missing: string[] = [];
-      v = substituteStageVariables(v, (name) => {
-        const value = stage.variables.get(name);
-        if (!value) missing.push(name);
-        return value;
-      });
-      if (missing.length) {
-        return { unresolved: `stage variable '${missing.join("', '")}' is not set on stage '${stage.label}'` };
-      }
-    }
+    // No closure here (it would cost every call a context): the substitution is a function of its own.
+    const v = symIncludes(uri, '${stageVariables.') ? withStageVariables(uri, stage) : uri;
+    if (typeof v === 'string') return { unresolved: v };
     const fromUri = functionFromUri(v);
     const fnSym = fromUri ? fromUri.fn : v;
     const parsed = parseFunctionRef(fnSym, this.ev, this.facts.physicalNames as PhysicalNames);
@@ -102,7 +102,39 @@ export function stageLabel(stage: StageFact): string {
 
 /** `arn:<partition>:execute-api:<region>:<account>:<api id>/<rest…>` (the rest given in pieces, built in one go). */
 export function executeApiArn(api: ApiFact, ...resourceRest: Array<Sym | Sym[number]>): Sym {
-  return sym('arn:', api.partition, ':execute-api:', api.region, ':', api.account, ':', api.id, '/', ...resourceRest);
+  // `sym('arn:', api.partition, …, api.id, '/', ...resourceRest)`, part by part: no spread per path.
+  beginSym();
+  addToSym('arn:');
+  addAll(api.partition);
+  addToSym(':execute-api:');
+  addAll(api.region);
+  addToSym(':');
+  addAll(api.account);
+  addToSym(':');
+  addAll(api.id);
+  addToSym('/');
+  for (let i = 0; i < resourceRest.length; i++) {
+    const x = resourceRest[i];
+    if (Array.isArray(x)) addAll(x);
+    else addToSym(x as Sym[number]);
+  }
+  return endSym();
+}
+
+function addAll(s: Sym): void {
+  for (let i = 0; i < s.length; i++) addToSym(s[i]);
+}
+
+/** The URI with the stage's variables substituted, or why it cannot be. */
+function withStageVariables(uri: Sym, stage: StageFact | undefined): Sym | string {
+  if (!stage || stage.unknown) return 'the URI uses a stage variable and no stage of this API is in the analysed templates';
+  const missing: string[] = [];
+  const v = substituteStageVariables(uri, (name) => {
+    const value = stage.variables.get(name);
+    if (!value) missing.push(name);
+    return value;
+  });
+  return missing.length ? `stage variable '${missing.join("', '")}' is not set on stage '${stage.label}'` : v;
 }
 
 /**

@@ -10,7 +10,9 @@ export function collectRestMethods(ctx: BuildContext): void {
   const paths = new RestPaths(ctx);
   // Methods of one resource share its path: one ARN path per resource path.
   const arnPaths = new Map<string, Sym>();
-  for (const { stack, id, r } of ctx.facts.resources('AWS::ApiGateway::Method')) {
+  const methods = ctx.facts.resources('AWS::ApiGateway::Method');
+  for (let n = 0; n < methods.length; n++) {
+    const { stack, id, r } = methods[n];
     const p = r.Properties ?? {};
     const integ = p.Integration;
     if (!integ || typeof integ !== 'object') continue;
@@ -52,20 +54,24 @@ export function restPaths(ctx: BuildContext, api: ApiFact, uri: Sym, verb: strin
     arnPath = restArnPath(path);
     arnPaths?.set(path, arnPath);
   }
-  const out: InvocationPath[] = [];
+  // At its exact length: the facts keep every list of paths.
+  const out = new Array<InvocationPath>(api.stages.length * verbs.length);
+  let n = 0;
   const route = flat(`${verb} ${path}`);
-  for (const stage of api.stages) {
+  for (let i = 0; i < api.stages.length; i++) {
+    const stage = api.stages[i];
     const target = ctx.resolveTarget(uri, stage);
     const on = stageLabel(stage);
-    for (const v of verbs) {
-      out.push({
+    for (let j = 0; j < verbs.length; j++) {
+      const v = verbs[j];
+      out[n++] = {
         stage,
         route,
         method: v,
         arn: executeApiArn(api, stage.name, '/', v, arnPath),
         label: flat(`${verb === 'ANY' ? `${v} (ANY)` : v} ${path} on ${on}`),
         ...target,
-      });
+      };
     }
   }
   return out;
@@ -90,6 +96,17 @@ class RestPaths {
   constructor(private readonly ctx: BuildContext) {}
 
   of(resourceId: Sym): string | undefined {
+    // Methods name their resource by its shared `Ref` value: most lookups skip the key.
+    const seen = this.bySym.get(resourceId);
+    if (seen !== undefined) return seen.path;
+    const path = this.ofKey(resourceId);
+    this.bySym.set(resourceId, { path });
+    return path;
+  }
+
+  private readonly bySym = new Map<Sym, { path: string | undefined }>();
+
+  private ofKey(resourceId: Sym): string | undefined {
     const key = symKey(resourceId);
     if (this.memo.has(key)) return this.memo.get(key);
     this.memo.set(key, undefined); // cycle guard

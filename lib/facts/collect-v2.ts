@@ -2,20 +2,24 @@ import { BuildContext, executeApiArn, stageLabel } from './build-context';
 import type { Res } from './facts';
 import { looksLikeFunctionArn } from './function-ref';
 import { ApiFact, InvocationPath, Site } from './model';
-import { Sym, flat, isAtom, resAtom, resKey, symIncludes } from './value';
+import { ResourceAtom, Sym, flat, resAtom, resKey, symIncludes } from './value';
 
 /** HTTP and WebSocket Lambda integrations, one invocation per integration listing all its routes (C44, C47). */
 export function collectV2Integrations(ctx: BuildContext): void {
   const routesByIntegration = new Map<string, Res[]>();
-  for (const route of ctx.facts.resources('AWS::ApiGatewayV2::Route')) {
+  const allRoutes = ctx.facts.resources('AWS::ApiGatewayV2::Route');
+  for (let i = 0; i < allRoutes.length; i++) {
+    const route = allRoutes[i];
     const target = ctx.ev.str(route.r.Properties?.Target, route.stack);
-    const atom = target.find((p) => isAtom(p) && p.kind === 'res');
-    if (!atom || !isAtom(atom)) continue;
+    const atom = firstResourceAtom(target);
+    if (!atom) continue;
     let list = routesByIntegration.get(atom.key);
     if (!list) routesByIntegration.set(atom.key, (list = []));
     list.push(route);
   }
-  for (const { stack, id, r } of ctx.facts.resources('AWS::ApiGatewayV2::Integration')) {
+  const integrations = ctx.facts.resources('AWS::ApiGatewayV2::Integration');
+  for (let n = 0; n < integrations.length; n++) {
+    const { stack, id, r } = integrations[n];
     const p = r.Properties ?? {};
     const type = ctx.ev.literal(p.IntegrationType, stack);
     if (type !== 'AWS' && type !== 'AWS_PROXY') continue;
@@ -25,16 +29,17 @@ export function collectV2Integrations(ctx: BuildContext): void {
     const routes = routesByIntegration.get(resKey(stack, id, 'Ref')) ?? [];
     if (routes.length === 0) continue;
     const site: Site = { stack, logicalId: id, resourceType: r.Type, propertyPath: 'IntegrationUri' };
-    const paths: InvocationPath[] = [];
-    const authTypes: string[] = [];
-    for (const route of routes) {
+    // Arrays at their exact length (the usual integration has one route): the facts keep them all.
+    let paths: InvocationPath[] | undefined;
+    const authTypes = new Array<string>(routes.length);
+    for (let i = 0; i < routes.length; i++) {
+      const route = routes[i];
       const key = ctx.ev.literal(route.r.Properties?.RouteKey, route.stack);
-      authTypes.push(ctx.ev.literal(route.r.Properties?.AuthorizationType, route.stack) ?? 'NONE');
-      if (key === undefined) {
-        paths.push(...ctx.unresolvedPaths(api, `route ${route.id}`, `the route key of ${route.id} cannot be resolved`));
-        continue;
-      }
-      paths.push(...v2Paths(ctx, api, rawUri, key));
+      authTypes[i] = ctx.ev.literal(route.r.Properties?.AuthorizationType, route.stack) ?? 'NONE';
+      const more = key === undefined
+        ? ctx.unresolvedPaths(api, `route ${route.id}`, `the route key of ${route.id} cannot be resolved`)
+        : v2Paths(ctx, api, rawUri, key);
+      paths = paths ? paths.concat(more) : more;
     }
     const keys = routes.map((x) => ctx.ev.literal(x.r.Properties?.RouteKey, x.stack) ?? x.id).join(', ');
     ctx.facts.invocations.push({
@@ -46,9 +51,17 @@ export function collectV2Integrations(ctx: BuildContext): void {
       uri: rawUri,
       credentials: ctx.credentials(p.CredentialsArn, stack),
       authorizationTypes: authTypes,
-      paths,
+      paths: paths!,
     });
   }
+}
+
+function firstResourceAtom(v: Sym): ResourceAtom | undefined {
+  for (let i = 0; i < v.length; i++) {
+    const p = v[i];
+    if (typeof p !== 'string' && p.kind === 'res') return p;
+  }
+  return undefined;
 }
 
 /**
@@ -56,8 +69,9 @@ export function collectV2Integrations(ctx: BuildContext): void {
  * presented literally, so both `{id}` and `*` match (§3.1). WebSocket: `{api}/{stage}/{routeKey}` (§4).
  */
 export function v2Paths(ctx: BuildContext, api: ApiFact, uri: Sym, routeKey: string): InvocationPath[] {
-  const out: InvocationPath[] = [];
-  for (const stage of api.stages) {
+  const out = new Array<InvocationPath>(api.stages.length);
+  for (let i = 0; i < api.stages.length; i++) {
+    const stage = api.stages[i];
     const target = ctx.resolveTarget(uri, stage);
     let rest: string;
     if (api.kind === 'WEBSOCKET' || routeKey === '$default') rest = routeKey;
@@ -65,14 +79,14 @@ export function v2Paths(ctx: BuildContext, api: ApiFact, uri: Sym, routeKey: str
       const sp = routeKey.indexOf(' ');
       rest = sp > 0 ? `${routeKey.slice(0, sp)}${routeKey.slice(sp + 1)}` : routeKey;
     }
-    out.push({
+    out[i] = {
       stage,
       route: routeKey,
       method: api.kind === 'HTTP' && routeKey !== '$default' ? routeKey.split(' ')[0] : undefined,
       arn: executeApiArn(api, stage.name, '/', rest),
       label: flat(`route ${routeKey} on ${stageLabel(stage)}`),
       ...target,
-    });
+    };
   }
   return out;
 }

@@ -31,10 +31,18 @@ export class Evaluator {
   private readonly stacks = new Map<string, StackTemplate>();
   private readonly exports = new Map<string, { stack: string; value: any }>();
   private readonly children = new Map<string, string>();
-  /** Per stack: expression object → value. Strong maps: the templates outlive the analysis anyway. */
+  /**
+   * Per stack: expression object → value, for expressions reached through a reference (an export,
+   * a nested stack's parameter or output, an alias/version/stage property, a mapping value): those
+   * are met again and again. Expressions a collector evaluates directly are looked up but not stored:
+   * each is evaluated about once, and storing a hundred thousand of them cost more than it saved.
+   * Strong maps: the templates outlive the analysis anyway.
+   */
   private readonly cache = new Map<string, Map<object, Sym>>();
   private lastStack: string | undefined;
   private lastCache: Map<object, Sym> | undefined;
+  /** How many evaluations through a reference are under way: inside one, every object expression is stored. */
+  private shared = 0;
   /** Per stack: logical id → `[Ref atom]` of a resource whose Ref is itself (one shared value, not one per reference). */
   private readonly refAtoms = new Map<string, Map<string, Sym>>();
   /** Per stack: pseudo parameter → its value. */
@@ -77,10 +85,20 @@ export class Evaluator {
       const hit = byStack.get(expr);
       if (hit) return hit;
       const v = this.strUncached(expr, stack, depth);
-      byStack.set(expr, v);
+      if (this.shared > 0) byStack.set(expr, v);
       return v;
     }
     return this.strUncached(expr, stack, depth);
+  }
+
+  /** `str` for an expression reached through a reference, which other references reach too: stored with everything it is made of. */
+  private strShared(expr: any, stack: string, depth: number): Sym {
+    this.shared++;
+    try {
+      return this.str(expr, stack, depth);
+    } finally {
+      this.shared--;
+    }
   }
 
   private strUncached(expr: any, stack: string, depth: number): Sym {
@@ -97,9 +115,10 @@ export class Evaluator {
       case 'Ref':
         return this.ref(String(arg), stack, d);
       case 'Fn::GetAtt': {
-        const [id, ...attr] = Array.isArray(arg) ? [arg[0], String(arg[1])] : String(arg).split('.');
-        const attrName = Array.isArray(arg) ? attr[0] : attr.join('.');
-        return this.getAtt(String(id), typeof attrName === 'string' ? attrName : literalOf(this.str(attrName, stack, d)) ?? '', stack, d);
+        if (Array.isArray(arg)) return this.getAtt(String(arg[0]), String(arg[1]), stack, d);
+        const text = String(arg);
+        const dot = text.indexOf('.');
+        return this.getAtt(dot < 0 ? text : text.slice(0, dot), dot < 0 ? '' : text.slice(dot + 1), stack, d);
       }
       case CROSS_STACK_REF: {
         const [otherStack, id, attr] = arg as string[];
@@ -125,17 +144,20 @@ export class Evaluator {
         return list[idx];
       }
       case 'Fn::ImportValue': {
-        const name = literalOf(this.str(arg, stack, d));
+        const name = typeof arg === 'string' && d <= MAX_DEPTH ? arg : literalOf(this.str(arg, stack, d));
         const exp = name !== undefined ? this.exports.get(name) : undefined;
         if (!exp) return [opaqueAtom(`import:${name ?? JSON.stringify(arg)}`, `Fn::ImportValue ${name ?? '(computed name)'}`, true)];
-        return this.str(exp.value, exp.stack, d);
+        return this.strShared(exp.value, exp.stack, d);
       }
       case 'Fn::FindInMap': {
-        const [m, k1, k2] = (arg as any[]).map((a) => literalOf(this.str(a, stack, d)));
+        // A loop, not a closure: a closure over `stack` and `d` would cost every evaluation a context.
+        const keys: Array<string | undefined> = [];
+        for (const a of arg as any[]) keys.push(literalOf(this.str(a, stack, d)));
+        const [m, k1, k2] = keys;
         const v = m !== undefined && k1 !== undefined && k2 !== undefined
           ? this.stacks.get(stack)?.template.Mappings?.[m]?.[k1]?.[k2] : undefined;
         if (v === undefined) return [opaqueAtom(`map:${JSON.stringify(arg)}`, 'an Fn::FindInMap we cannot evaluate', true)];
-        return this.str(v, stack, d);
+        return this.strShared(v, stack, d);
       }
       case 'Fn::If': {
         // Both branches may deploy; only a value both agree on is known.
@@ -155,25 +177,34 @@ export class Evaluator {
 
   /** `joinSym(this.list(items, stack, depth), delimiter)` for a literal array, without the intermediate list. */
   private joinLiteralList(items: any[], delimiter: string, stack: string, depth: number): Sym {
-    // Evaluate first: building a Sym must not be interleaved with evaluation (value.ts).
-    const values = new Array<string | Sym>(items.length);
-    for (let i = 0; i < items.length; i++) {
+    // Evaluate first: building a Sym must not be interleaved with evaluation (value.ts). Into a
+    // scratch list per depth (nested joins are deeper), as a fresh one per join was a large share of
+    // what evaluation allocates; a fresh one all the same should a depth ever be busy.
+    const pooled = this.joinBusy[depth] !== true;
+    const values: Array<string | Sym> = pooled ? (this.joinScratch[depth] ??= []) : [];
+    if (pooled) this.joinBusy[depth] = true;
+    const n = items.length;
+    for (let i = 0; i < n; i++) {
       const e = items[i];
       values[i] = typeof e === 'string' && depth + 1 <= MAX_DEPTH ? e : this.str(e, stack, depth + 1);
     }
     beginSym();
-    for (let i = 0; i < values.length; i++) {
+    for (let i = 0; i < n; i++) {
       if (i > 0) addToSym(delimiter);
       const v = values[i];
       if (typeof v === 'string') addToSym(v);
       else for (let j = 0; j < v.length; j++) addToSym(v[j]);
     }
+    if (pooled) this.joinBusy[depth] = false;
     return endSym();
   }
 
+  private readonly joinScratch: Array<Array<string | Sym>> = [];
+  private readonly joinBusy: boolean[] = [];
+
   /** Evaluates a list-valued expression; undefined when it is not statically a list. */
   list(expr: any, stack: string, depth = 0): ListValue | undefined {
-    if (Array.isArray(expr)) return expr.map((e) => this.str(e, stack, depth + 1));
+    if (Array.isArray(expr)) return this.each(expr, stack, depth + 1);
     if (expr && typeof expr === 'object') {
       if ('Fn::Split' in expr) {
         const [delim, source] = expr['Fn::Split'];
@@ -192,8 +223,15 @@ export class Evaluator {
   /** A list of strings where each element may be a string or a list-producing intrinsic. */
   strings(expr: any, stack: string): Sym[] {
     if (expr === undefined || expr === null) return [];
-    if (Array.isArray(expr)) return expr.map((e) => this.str(e, stack));
+    if (Array.isArray(expr)) return this.each(expr, stack, 0);
     return this.list(expr, stack) ?? [this.str(expr, stack)];
+  }
+
+  /** `items.map((e) => this.str(e, stack, depth))`, without a closure (and its context) per call. */
+  private each(items: any[], stack: string, depth: number): Sym[] {
+    const out = new Array<Sym>(items.length);
+    for (let i = 0; i < items.length; i++) out[i] = this.str(items[i], stack, depth);
+    return out;
   }
 
   private sub(arg: any, stack: string, depth: number): Sym {
@@ -246,7 +284,7 @@ export class Evaluator {
       if (s.parent) {
         const parentRes = this.resource(s.parent.stackKey, s.parent.logicalId);
         const passed = parentRes?.Properties?.Parameters?.[name];
-        if (passed !== undefined) return this.str(passed, s.parent.stackKey, depth);
+        if (passed !== undefined) return this.strShared(passed, s.parent.stackKey, depth);
       }
       return [opaqueAtom(`param:${stack}|${name}`, `parameter ${name}`)];
     }
@@ -274,13 +312,13 @@ export class Evaluator {
     switch (res.Type) {
       case 'AWS::Lambda::Alias':
         // Ref of an alias is its ARN: <function ARN>:<alias name> [K-CDK-ALIAS].
-        return sym(this.functionArn(p.FunctionName, stack, depth), ':', this.str(p.Name, stack, depth));
+        return sym(this.functionArnShared(p.FunctionName, stack, depth), ':', this.strShared(p.Name, stack, depth));
       case 'AWS::Lambda::Version':
-        return sym(this.functionArn(p.FunctionName, stack, depth), ':', resAtom(stack, id, 'Version'));
+        return sym(this.functionArnShared(p.FunctionName, stack, depth), ':', resAtom(stack, id, 'Version'));
       case 'AWS::ApiGateway::Stage':
       case 'AWS::ApiGatewayV2::Stage':
         // Ref of a stage is its name [K-CDK-STAGE].
-        if (p.StageName !== undefined) return this.str(p.StageName, stack, depth);
+        if (p.StageName !== undefined) return this.strShared(p.StageName, stack, depth);
         return [resAtom(stack, id, 'Ref')];
       default:
         return this.refAtom(stack, id);
@@ -315,7 +353,7 @@ export class Evaluator {
     if (res.Type === 'AWS::CloudFormation::Stack' && attr.startsWith('Outputs.')) {
       const child = this.children.get(`${stack}|${id}`);
       const out = child ? this.stacks.get(child)?.template.Outputs?.[attr.slice('Outputs.'.length)] : undefined;
-      if (child && out) return this.str(out.Value, child, depth);
+      if (child && out) return this.strShared(out.Value, child, depth);
       return [opaqueAtom(`nested:${stack}|${id}.${attr}`, `nested stack output ${id}.${attr}`, true)];
     }
     return [resAtom(stack, id, attr)];
@@ -324,6 +362,10 @@ export class Evaluator {
   /** The full ARN of a function named by any accepted form (name, ARN, Ref, GetAtt). */
   functionArn(nameExpr: any, stack: string, depth: number): Sym {
     return this.functionArnOf(this.str(nameExpr, stack, depth + 1));
+  }
+
+  private functionArnShared(nameExpr: any, stack: string, depth: number): Sym {
+    return this.functionArnOf(this.strShared(nameExpr, stack, depth + 1));
   }
 
   private functionArnOf(v: Sym): Sym {

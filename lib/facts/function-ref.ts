@@ -1,5 +1,7 @@
 import { Evaluator, isFunctionType } from './evaluate';
-import { Sym, isAtom, literalOf, renderSym, splitSym, sym, symIncludes, symKey, unresolvedPart } from './value';
+import {
+  Sym, addToSym, beginSym, endSym, isAtom, literalOf, renderSym, splitSym, symIncludes, symKey, unresolvedPart,
+} from './value';
 
 /**
  * A normalised function reference: (base function, qualifier), semantics.md §6.5-§6.6.
@@ -48,11 +50,13 @@ export function refLabel(r: FunctionRef): string {
 
 /**
  * Results by value, per evaluator (and its physical-name index): every permission, path and rule
- * parses references, mostly the same few per function. Keyed by `symKey`, checked part by part.
+ * parses references, mostly the same few per function. Bucketed by the value's last atom key and
+ * last literal (the function and qualifier are at the end), checked part by part: no key string is
+ * built per lookup.
  */
 const parsed = new WeakMap<Evaluator, {
   names: PhysicalNames;
-  byKey: Map<string, { value: Sym; result: FunctionRefResult }>;
+  byProbe: Map<string, Map<string, Array<{ value: Sym; result: FunctionRefResult }>>>;
   /** Values met twice as the same object (an imported function ARN is one cached value for all its importers). */
   bySym: WeakMap<Sym, FunctionRefResult>;
 }>();
@@ -60,20 +64,34 @@ const parsed = new WeakMap<Evaluator, {
 /** Parses any accepted `FunctionName` / function ARN form (semantics.md §6.6). */
 export function parseFunctionRef(value: Sym, ev: Evaluator, names: PhysicalNames): FunctionRefResult {
   let cache = parsed.get(ev);
-  if (!cache) parsed.set(ev, (cache = { names, byKey: new Map(), bySym: new WeakMap() }));
+  if (!cache) parsed.set(ev, (cache = { names, byProbe: new Map(), bySym: new WeakMap() }));
   if (cache.names !== names) return parseUncached(value, ev, names);
   let result = cache.bySym.get(value);
   if (result) return result;
-  const key = symKey(value);
-  const hit = cache.byKey.get(key);
-  if (hit && hit.value === value) {
-    // Seen again as the very same object: next time, skip the key.
-    cache.bySym.set(value, hit.result);
-    return hit.result;
+  let atom = '';
+  let text = '';
+  for (let i = value.length - 1; i >= 0 && (atom === '' || text === ''); i--) {
+    const p = value[i];
+    if (typeof p === 'string') {
+      if (text === '') text = p;
+    } else if (atom === '') atom = p.key;
   }
-  if (hit && sameSym(hit.value, value)) return hit.result;
+  let byText = cache.byProbe.get(atom);
+  if (!byText) cache.byProbe.set(atom, (byText = new Map()));
+  let bucket = byText.get(text);
+  if (bucket) {
+    for (let i = 0; i < bucket.length; i++) {
+      const hit = bucket[i];
+      if (hit.value === value) {
+        // Seen again as the very same object: next time, skip the scan.
+        cache.bySym.set(value, hit.result);
+        return hit.result;
+      }
+      if (sameSym(hit.value, value)) return hit.result;
+    }
+  } else byText.set(text, (bucket = []));
   result = parseUncached(value, ev, names);
-  if (!hit) cache.byKey.set(key, { value, result });
+  bucket.push({ value, result });
   return result;
 }
 
@@ -182,30 +200,53 @@ function qualifierIdentity(q: Sym): string {
 
 /** Strips `arn…:lambda:path/<date>/functions/` and `/invocations` from an integration URI. */
 export function functionFromUri(uri: Sym): { fn: Sym; streaming: boolean } | undefined {
-  const flat = uri;
-  // Find the literal marker; the function ARN follows it.
-  for (let i = 0; i < flat.length; i++) {
-    const p = flat[i];
+  // Find the literal marker; the function ARN follows it. Built part by part (as `sym` would), without spreads.
+  for (let i = 0; i < uri.length; i++) {
+    const p = uri[i];
     if (typeof p !== 'string') continue;
     const at = p.indexOf(':lambda:path/');
     if (at < 0) continue;
     const fnAt = p.indexOf('/functions/', at);
     if (fnAt < 0) continue;
-    const tail = sym(p.slice(fnAt + '/functions/'.length), ...flat.slice(i + 1));
+    beginSym();
+    addToSym(p.slice(fnAt + '/functions/'.length));
+    for (let j = i + 1; j < uri.length; j++) addToSym(uri[j]);
+    const tail = endSym();
     const last = tail[tail.length - 1];
     if (typeof last !== 'string') return undefined;
-    for (const suffix of ['/response-streaming-invocations', '/invocations']) {
-      if (last.endsWith(suffix)) {
-        return { fn: sym(...tail.slice(0, -1), last.slice(0, -suffix.length)), streaming: suffix.startsWith('/response') };
-      }
-    }
-    return undefined;
+    const suffix = last.endsWith('/response-streaming-invocations') ? '/response-streaming-invocations'
+      : last.endsWith('/invocations') ? '/invocations' : undefined;
+    if (suffix === undefined) return undefined;
+    beginSym();
+    for (let j = 0; j < tail.length - 1; j++) addToSym(tail[j]);
+    addToSym(last.slice(0, -suffix.length));
+    return { fn: endSym(), streaming: suffix.startsWith('/response') };
   }
   return undefined;
 }
 
 /** True when a value is a Lambda function ARN (HTTP API integrations take it bare). */
 export function looksLikeFunctionArn(v: Sym): boolean {
+  const first = v[0];
+  if (typeof first === 'string') {
+    // Not an ARN at all (the usual integration URI is not one): no need to split.
+    if (!first.startsWith('arn:') && first !== 'arn') return false;
+    // The usual function ARN has its first six components in its first literal: compare them in place.
+    const q1 = first.indexOf(':', 4);
+    const q2 = q1 < 0 ? -1 : first.indexOf(':', q1 + 1);
+    const q3 = q2 < 0 ? -1 : first.indexOf(':', q2 + 1);
+    const q4 = q3 < 0 ? -1 : first.indexOf(':', q3 + 1);
+    if (q4 >= 0) {
+      if (q2 - q1 - 1 !== 'lambda'.length || !first.startsWith('lambda', q1 + 1)) return false;
+      const q5 = first.indexOf(':', q4 + 1);
+      // Component 5 ends in this literal, or at the end of the value, or runs into an atom (then it is not literal).
+      if (q5 >= 0 || v.length === 1) {
+        const end = q5 >= 0 ? q5 : first.length;
+        return end - q4 - 1 === 'function'.length && first.startsWith('function', q4 + 1);
+      }
+      if (typeof v[1] !== 'string') return false;
+    }
+  }
   const seg = splitSym(v, ':');
   return literalOf(seg[0]) === 'arn' && literalOf(seg[2]) === 'lambda' && literalOf(seg[5]) === 'function';
 }

@@ -10,20 +10,16 @@ const APIGW = 'apigateway.amazonaws.com';
 /** Statements of `AWS::Lambda::Permission` and `AWS::Lambda::ResourcePolicy` resources (§6.1-§6.9). */
 export function extractGrants(facts: Facts, ev: Evaluator, names: PhysicalNames): Grant[] {
   const out: Grant[] = [];
-  for (const { stack, id, r } of facts.resources('AWS::Lambda::Permission')) {
+  const permissions = facts.resources('AWS::Lambda::Permission');
+  for (let i = 0; i < permissions.length; i++) {
+    const { stack, id, r } = permissions[i];
     const p = r.Properties ?? {};
     const site: Site = { stack, logicalId: id, resourceType: r.Type };
     const target = parseFunctionRef(ev.str(p.FunctionName, stack), ev, names);
     const principalText = text(ev, p.Principal, stack);
     const actionText = text(ev, p.Action, stack);
-    const blockers: string[] = [];
-    // Conditions API Gateway's call never satisfies (§6.4).
-    if (p.FunctionUrlAuthType !== undefined) blockers.push('FunctionUrlAuthType (function URLs only)');
-    if (p.InvokedViaFunctionUrl !== undefined && ev.literal(p.InvokedViaFunctionUrl, stack) !== 'false') {
-      blockers.push('InvokedViaFunctionUrl (function URLs only)');
-    }
-    if (p.EventSourceToken !== undefined) blockers.push('EventSourceToken (never supplied by API Gateway)');
-    if (p.PrincipalOrgID !== undefined) blockers.push('PrincipalOrgID (service calls carry no organization)');
+    const blockers = p.FunctionUrlAuthType === undefined && p.InvokedViaFunctionUrl === undefined
+      && p.EventSourceToken === undefined && p.PrincipalOrgID === undefined ? NO_BLOCKERS : permissionBlockers(p, ev, stack);
     out.push({
       site,
       source: 'permission',
@@ -59,6 +55,21 @@ export function extractGrants(facts: Facts, ev: Evaluator, names: PhysicalNames)
     }
   }
   return out;
+}
+
+/** Shared by every permission without a blocking condition (nothing adds to a grant's blockers once built). */
+const NO_BLOCKERS: readonly string[] = Object.freeze([]);
+
+/** Conditions API Gateway's call never satisfies (§6.4). */
+function permissionBlockers(p: Record<string, any>, ev: Evaluator, stack: string): string[] {
+  const blockers: string[] = [];
+  if (p.FunctionUrlAuthType !== undefined) blockers.push('FunctionUrlAuthType (function URLs only)');
+  if (p.InvokedViaFunctionUrl !== undefined && ev.literal(p.InvokedViaFunctionUrl, stack) !== 'false') {
+    blockers.push('InvokedViaFunctionUrl (function URLs only)');
+  }
+  if (p.EventSourceToken !== undefined) blockers.push('EventSourceToken (never supplied by API Gateway)');
+  if (p.PrincipalOrgID !== undefined) blockers.push('PrincipalOrgID (service calls carry no organization)');
+  return blockers;
 }
 
 /** `renderSym(ev.str(expr, stack))`; a plain string (the usual Principal and Action) is its own rendering. */

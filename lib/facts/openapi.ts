@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 
 /** An operation of an OpenAPI body that carries an `x-amazon-apigateway-integration`. */
 export interface OpenApiOperation {
@@ -41,7 +41,9 @@ export function bodyObject(body: any): Record<string, any> | undefined {
 
 function parseDocument(text: string): Record<string, any> | undefined {
   try {
-    const v = parseYaml(text);
+    // Loaded on first use: most apps have no body given as text, and the parser takes a while to load.
+    const yaml: typeof Yaml = require('yaml');
+    const v = yaml.parse(text);
     return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
   } catch {
     return undefined;

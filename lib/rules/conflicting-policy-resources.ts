@@ -22,8 +22,12 @@ export const ConflictingPolicyResources: RuleDefinition = {
       const target = parseFunctionRef(facts.ev.str(r.Properties?.ResourceArn, stack), facts.ev, facts.physicalNames);
       if (target.ok) entry(target.ref).policies.push({ stack, logicalId: id, resourceType: r.Type });
     }
-    for (const g of facts.grants) {
-      if (g.ref && g.source === 'permission') entry(g.ref).permissions.add(g.site.logicalId);
+    // Only references with a ResourcePolicy can be reported: permissions are collected for those alone.
+    if (byRef.size === 0) return [];
+    const grants = facts.grants;
+    for (let i = 0; i < grants.length; i++) {
+      const g = grants[i];
+      if (g.ref && g.source === 'permission') byRef.get(refKey(g.ref))?.permissions.add(g.site.logicalId);
     }
     const out: RuleFinding[] = [];
     for (const e of byRef.values()) {

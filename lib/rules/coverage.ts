@@ -1,9 +1,9 @@
-import { arnComponents, arnLike, globMatch, hasWildcard, sourceArnMatches } from '../facts/arn-like';
+import { arnComponents, arnLike, globMatch, hasPseudo, hasWildcard, sourceArnMatches } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { FunctionRef, refKey } from '../facts/function-ref';
-import { Grant, Invocation, InvocationPath } from '../facts/model';
+import { ApiFact, Grant, Invocation, InvocationPath } from '../facts/model';
 import { Sym, isAtom, literalOf, renderSym, splitSym, sym, symKey } from '../facts/value';
-import { GrantIndex, grantIndex, grantsWhere } from './grant-index';
+import { GrantIndex, grantIndex, grantsWhere, pathApiKey } from './grant-index';
 
 /** The four precedence steps of rules.md plus "cannot decide". */
 export type CoverageRule = 'MissingPermission' | 'QualifierMismatch' | 'GrantMismatch' | 'SourceArnMismatch' | 'Unverifiable';
@@ -32,12 +32,16 @@ export function coverage(facts: Facts): CoverageIssue[] {
 
 function computeCoverage(facts: Facts): CoverageIssue[] {
   const issues: CoverageIssue[] = [];
-  for (const inv of facts.invocations) {
+  const memo: Scratch = { apiKeys: new Map(), patterns: new Map() };
+  const invocations = facts.invocations;
+  for (let n = 0; n < invocations.length; n++) {
+    const inv = invocations[n];
     if (inv.credentials.mode !== 'none') continue;
     // The usual case, every path invoking one reference: no grouping needed.
     const one = singleRef(inv.paths);
     if (one) {
-      for (const i of checkReference(facts, inv, one, inv.paths.slice())) issues.push(i);
+      const found = checkReference(facts, inv, one, inv.paths, memo);
+      for (let i = 0; i < found.length; i++) issues.push(found[i]);
       continue;
     }
     const groups = new Map<string, { ref?: FunctionRef; unresolved?: string; paths: InvocationPath[] }>();
@@ -52,7 +56,7 @@ function computeCoverage(facts: Facts): CoverageIssue[] {
         issues.push({ rule: 'Unverifiable', invocation: inv, paths: g.paths, details: [g.unresolved ?? 'the invoked function cannot be resolved'] });
         continue;
       }
-      const found = checkReference(facts, inv, g.ref, g.paths);
+      const found = checkReference(facts, inv, g.ref, g.paths, memo);
       for (const i of found) issues.push(i);
     }
   }
@@ -76,7 +80,8 @@ interface RefGrants {
 
 interface Usable {
   readonly grants: Grant[];
-  readonly set: ReadonlySet<Grant>;
+  /** Membership, when usability depends on the API account; otherwise `usableAlone` decides it. */
+  readonly set?: ReadonlySet<Grant>;
 }
 
 const refGrantsMemo = new WeakMap<Facts, Map<string, RefGrants>>();
@@ -105,7 +110,7 @@ function usableFor(r: RefGrants, inv: Invocation): Usable {
   let u = r.usable.get(key);
   if (!u) {
     const grants = r.onQualifier.filter((g) => !hasGrantProblem(g, inv));
-    r.usable.set(key, (u = { grants, set: new Set(grants) }));
+    r.usable.set(key, (u = { grants, set: r.accountFree ? undefined : new Set(grants) }));
   }
   return u;
 }
@@ -122,33 +127,51 @@ function singleRef(paths: readonly InvocationPath[]): FunctionRef | undefined {
   return first;
 }
 
-function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: InvocationPath[]): CoverageIssue[] {
-  const base = { invocation: inv, ref };
+/** What one coverage computation works out once and asks again and again. */
+interface Scratch {
+  /** `pathApiKey` by API. */
+  readonly apiKeys: Map<ApiFact, string | undefined>;
+  /** SourceArn patterns split for `missReason`: each missed path weighs every grant on its function. */
+  readonly patterns: Map<Sym, PatternParts>;
+}
+
+interface PatternParts {
+  /** `arnComponents(pattern)`. */
+  readonly c: Sym[];
+  /** `splitSym(c[5], '/')`, once needed. */
+  ps?: Sym[];
+}
+
+/** `paths` is only read, and copied into an issue: the invocation's own list may be passed. */
+function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: readonly InvocationPath[],
+  memo: Scratch): CoverageIssue[] {
   // Lambda cannot attach a policy to $LATEST (§6.5, [K-L-ADDPERM]).
   if (ref.qualifierKey === '$LATEST') {
-    return [{ ...base, rule: 'QualifierMismatch', paths, details: ['$LATEST cannot carry a resource policy'] }];
+    return [{ invocation: inv, ref, rule: 'QualifierMismatch', paths: paths.slice(), details: ['$LATEST cannot carry a resource policy'] }];
   }
   const r = refGrants(facts, ref);
   const { forApiGw, onQualifier, denies, denySet, index } = r;
   if (forApiGw.length === 0) {
     const external = externalReason(facts, inv, ref);
-    if (external) return [{ ...base, rule: 'Unverifiable', paths, details: [external] }];
-    return [{ ...base, rule: 'MissingPermission', paths, details: [] }];
+    if (external) return [{ invocation: inv, ref, rule: 'Unverifiable', paths: paths.slice(), details: [external] }];
+    return [{ invocation: inv, ref, rule: 'MissingPermission', paths: paths.slice(), details: [] }];
   }
   if (onQualifier.length === 0) {
     const others = [...new Set(forApiGw.map((g) => (g.ref!.qualifierLabel ? `'${g.ref!.qualifierLabel}'` : 'the unqualified function')))];
-    return [{ ...base, rule: 'QualifierMismatch', paths, details: [`grants exist only on ${others.join(', ')}`] }];
+    return [{ invocation: inv, ref, rule: 'QualifierMismatch', paths: paths.slice(), details: [`grants exist only on ${others.join(', ')}`] }];
   }
-  const { grants: usable, set: usableSet } = usableFor(r, inv);
+  const u = usableFor(r, inv);
+  const usable = u.grants;
   let grantIssues: InvocationPath[] | undefined;
   let grantDetails: Set<string> | undefined;
   let arnIssues: InvocationPath[] | undefined;
   // Paths that miss for the same reason are reported once (an ANY method misses for 7 verbs alike).
   let arnDetails: Map<string, string[]> | undefined;
-  for (const p of paths) {
+  for (let i = 0; i < paths.length; i++) {
+    const p = paths[i];
     // Only the statements that can match this path's API (grant-index.ts): linear, not paths × statements.
-    const candidates = index.candidates(p);
-    const deny = denies.length ? candidates.find((g) => denySet.has(g) && covers(g, p)) : undefined;
+    const candidates = index.candidatesFor(pathApiKey(memo.apiKeys, inv.api, p));
+    const deny = denies.length ? firstDeny(candidates, denySet, p) : undefined;
     if (deny) {
       (grantIssues ??= []).push(p);
       (grantDetails ??= new Set()).add(`an explicit Deny in ${deny.site.logicalId} matches ${p.label}`);
@@ -160,27 +183,48 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
       for (const g of onQualifier) grantDetails.add(`${g.site.logicalId}: ${grantProblems(g, inv).join('; ')}`);
       continue;
     }
-    if (coveredBy(candidates, usableSet, p)) continue;
+    if (coveredBy(candidates, u, p)) continue;
     (arnIssues ??= []).push(p);
-    const why = explainMiss(usable, p, inv);
+    const why = explainMiss(usable, p, inv, memo.patterns);
     arnDetails ??= new Map();
     arnDetails.set(why, [...(arnDetails.get(why) ?? []), p.label]);
   }
   if (!grantIssues && !arnIssues) return NONE;
   const out: CoverageIssue[] = [];
-  if (grantIssues) out.push({ ...base, rule: 'GrantMismatch', paths: grantIssues, details: [...grantDetails!] });
-  if (arnIssues) out.push({ ...base, rule: 'SourceArnMismatch', paths: arnIssues, details: [...arnDetails!].map(([why, labels]) => `${mergeLabels(labels).join('; ')}: ${why}`) });
+  if (grantIssues) out.push({ invocation: inv, ref, rule: 'GrantMismatch', paths: grantIssues, details: [...grantDetails!] });
+  if (arnIssues) {
+    out.push({ invocation: inv, ref, rule: 'SourceArnMismatch', paths: arnIssues,
+      details: [...arnDetails!].map(([why, labels]) => `${mergeLabels(labels).join('; ')}: ${why}`) });
+  }
   return out;
 }
 
 const NONE: CoverageIssue[] = [];
 
-function coveredBy(candidates: readonly Grant[], usable: ReadonlySet<Grant>, p: InvocationPath): boolean {
+/** `candidates.find((g) => denySet.has(g) && covers(g, p))`, without a closure per path. */
+function firstDeny(candidates: readonly Grant[], denySet: ReadonlySet<Grant>, p: InvocationPath): Grant | undefined {
   for (let i = 0; i < candidates.length; i++) {
     const g = candidates[i];
-    if (usable.has(g) && covers(g, p)) return true;
+    if (denySet.has(g) && covers(g, p)) return g;
+  }
+  return undefined;
+}
+
+function coveredBy(candidates: readonly Grant[], usable: Usable, p: InvocationPath): boolean {
+  const set = usable.set;
+  for (let i = 0; i < candidates.length; i++) {
+    const g = candidates[i];
+    if ((set ? set.has(g) : usableAlone(g)) && covers(g, p)) return true;
   }
   return false;
+}
+
+/**
+ * Membership in `usable.grants` of a candidate (a grant on the exact reference) when no grant on it
+ * has a SourceAccount: in `onQualifier` (an Allow for API Gateway or *) without a grant problem.
+ */
+function usableAlone(g: Grant): boolean {
+  return g.effect === 'Allow' && (g.principal === 'apigateway' || g.principal === 'any') && g.invokes && g.blockers.length === 0;
 }
 
 /** `grantProblems(g, inv).length > 0` without building the messages. */
@@ -239,12 +283,16 @@ function externalReason(facts: Facts, inv: Invocation, ref: FunctionRef): string
 }
 
 /** Names the first part of the expected ARN that the closest grant does not cover. */
-function explainMiss(grants: Grant[], p: InvocationPath, inv: Invocation): string {
-  const value = resourceSegments(p.arn);
+function explainMiss(grants: Grant[], p: InvocationPath, inv: Invocation, patterns: Map<Sym, PatternParts>): string {
+  // The path's side is split once; each pattern's once per coverage computation.
+  const vc = arnComponents(p.arn);
+  const value = vc.length === 6 ? splitSym(vc[5], '/') : [];
   let best: { g: Grant; why: string; score: number } | undefined;
   for (const g of grants) {
     for (const pattern of g.sourceArns ?? []) {
-      const r = missReason(pattern, value, p, inv);
+      let parts = patterns.get(pattern);
+      if (!parts) patterns.set(pattern, (parts = { c: arnComponents(pattern) }));
+      const r = missReason(parts, value, vc, p, inv);
       if (!best || r.score > best.score) best = { g, why: r.why, score: r.score };
     }
   }
@@ -252,26 +300,18 @@ function explainMiss(grants: Grant[], p: InvocationPath, inv: Invocation): strin
   return `${best.why} (closest grant: ${best.g.site.logicalId}, SourceArn ${renderSym(best.g.sourceArns![0])})`;
 }
 
-function resourceSegments(arn: Sym): Sym[] {
-  const c = arnComponents(arn);
-  return c.length === 6 ? splitSym(c[5], '/') : [];
-}
-
-function missReason(pattern: Sym, value: Sym[], p: InvocationPath, inv: Invocation): { why: string; score: number } {
-  const c = arnComponents(pattern);
+/** `value`: the path ARN's resource segments; `vc`: its components. */
+function missReason(parts: PatternParts, value: Sym[], vc: Sym[], p: InvocationPath, inv: Invocation): { why: string; score: number } {
+  const c = parts.c;
   if (c.length !== 6 || literalOf(c[2]) !== 'execute-api') return { why: 'the SourceArn is not an execute-api ARN', score: 0 };
   if (hasWildcard(c[3]) || hasWildcard(c[4])) {
     return { why: 'the SourceArn has a wildcard in its region or account part, which Lambda rejects at deploy time', score: 1 };
   }
   // Cross-account: the SourceArn carries the account that owns the API, not the function's (§2.1, C63).
-  const vc = arnComponents(p.arn);
-  const pseudo = (s: Sym) => s.some((x) => isAtom(x) && x.kind === 'pseudo');
-  for (const [i, what] of [[4, 'account'], [3, 'region']] as const) {
-    if (vc.length === 6 && !pseudo(c[i]) && !pseudo(vc[i]) && !globMatch(c[i], vc[i])) {
-      return { why: `${what} ${renderSym(c[i])} in the SourceArn is not the ${what} the API presents (${renderSym(vc[i])})`, score: 2 };
-    }
-  }
-  const ps = splitSym(c[5], '/');
+  // Account first, then region (no loop over a literal list: this runs for every grant a missed path weighs).
+  const other = environmentMismatch(c, vc, 4, 'account') ?? environmentMismatch(c, vc, 3, 'region');
+  if (other) return other;
+  const ps = parts.ps ??= splitSym(c[5], '/');
   if (!globMatch(ps[0] ?? [], value[0] ?? [])) {
     return { why: `API ${renderSym(ps[0] ?? [])} is not this API (${inv.api.label})`, score: 2 };
   }
@@ -309,6 +349,13 @@ function missReason(pattern: Sym, value: Sym[], p: InvocationPath, inv: Invocati
     return { why: 'the root path needs a trailing slash (…/GET/)', score: 6 };
   }
   return { why: `${inv.api.kind === 'WEBSOCKET' ? 'route' : 'path'} /${valueRest} not covered (grant covers /${patternRest})`, score: 6 };
+}
+
+function environmentMismatch(c: Sym[], vc: Sym[], i: number, what: string): { why: string; score: number } | undefined {
+  if (vc.length === 6 && !hasPseudo(c[i]) && !hasPseudo(vc[i]) && !globMatch(c[i], vc[i])) {
+    return { why: `${what} ${renderSym(c[i])} in the SourceArn is not the ${what} the API presents (${renderSym(vc[i])})`, score: 2 };
+  }
+  return undefined;
 }
 
 /** A SourceArn that would cover the path: the expected ARN with path parameters as `*`. */

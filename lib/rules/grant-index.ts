@@ -1,7 +1,7 @@
-import { apiSegmentKey } from '../facts/arn-like';
+import { apiSegmentIndexKey } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { FunctionRef, refKey } from '../facts/function-ref';
-import { Grant, InvocationPath } from '../facts/model';
+import { ApiFact, Grant, InvocationPath } from '../facts/model';
 import { Sym } from '../facts/value';
 
 /**
@@ -44,13 +44,37 @@ export class GrantIndex {
 
   /** The grants that may cover this path, in their original order. */
   candidates(p: InvocationPath): readonly Grant[] {
-    const key = apiSegmentKey(p.arn);
+    return this.candidatesFor(apiSegmentIndexKey(p.arn));
+  }
+
+  /** `candidates` of a path whose API id segment has this key (`pathApiKey`). */
+  candidatesFor(key: string | undefined): readonly Grant[] {
     const hit = key === undefined ? undefined : this.byApi.get(key);
     if (!hit) return this.always;
     if (!this.always.length) return hit;
+    // Merged once per API: every path of the API asks for the same list.
+    let m = this.merged?.get(key!);
+    if (m) return m;
     const order = this.order ??= new Map(this.grants.map((g, i) => [g, i]));
-    return [...hit, ...this.always].sort((a, b) => order.get(a)! - order.get(b)!);
+    m = [...hit, ...this.always].sort((a, b) => order.get(a)! - order.get(b)!);
+    (this.merged ??= new Map()).set(key!, m);
+    return m;
   }
+
+  private merged: Map<string, Grant[]> | undefined;
+}
+
+/**
+ * `apiSegmentIndexKey(p.arn)` for a path of this API, computed once per API: every expected ARN is built
+ * as `arn:<partition>:execute-api:<region>:<account>:<api id>/…` from the API's own values
+ * (executeApiArn), so its API segment depends on the API alone; a path without an ARN has none.
+ */
+export function pathApiKey(keys: Map<ApiFact, string | undefined>, api: ApiFact, p: InvocationPath): string | undefined {
+  if (p.arn.length === 0) return undefined;
+  if (keys.has(api)) return keys.get(api);
+  const k = apiSegmentIndexKey(p.arn);
+  keys.set(api, k);
+  return k;
 }
 
 const memo = new WeakMap<Facts, Map<string, unknown>>();
@@ -79,5 +103,5 @@ export function grantsWhere(facts: Facts, ref: FunctionRef, name: string, keep: 
 
 /** Key of the API id segment of a SourceArn; undefined when not an ARN or the id has a wildcard. */
 function patternApiKey(pattern: Sym): string | undefined {
-  return apiSegmentKey(pattern, true);
+  return apiSegmentIndexKey(pattern, true);
 }

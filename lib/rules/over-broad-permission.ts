@@ -1,5 +1,5 @@
-import { apiSegment } from '../facts/arn-like';
-import { renderSym } from '../facts/value';
+import { apiSegment, apiSegmentWild } from '../facts/arn-like';
+import { Sym, renderSym } from '../facts/value';
 import { RuleDefinition, RuleFinding } from './rule';
 
 export const OverBroadPermission: RuleDefinition = {
@@ -11,9 +11,13 @@ export const OverBroadPermission: RuleDefinition = {
   fixable: false,
   check: (facts) => {
     const out: RuleFinding[] = [];
-    for (const g of facts.grants) {
+    const grants = facts.grants;
+    for (let i = 0; i < grants.length; i++) {
+      const g = grants[i];
       // Statements API Gateway can never use (function-URL or org conditions…) are not grants to it.
       if (g.effect !== 'Allow' || g.principal === 'other' || g.orgScoped || !g.invokes || g.blockers.length > 0) continue;
+      // The usual grant (API Gateway, one SourceArn with an exact API id) is passed over without allocating.
+      if (g.principal !== 'any' && g.sourceArns && !anyWildApi(g.sourceArns)) continue;
       const reasons: string[] = [];
       if (g.principal === 'any') reasons.push('its principal is *');
       if (!g.sourceArns) {
@@ -37,3 +41,8 @@ export const OverBroadPermission: RuleDefinition = {
     return out;
   },
 };
+
+function anyWildApi(patterns: readonly Sym[]): boolean {
+  for (let i = 0; i < patterns.length; i++) if (apiSegmentWild(patterns[i])) return true;
+  return false;
+}

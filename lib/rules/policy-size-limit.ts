@@ -53,7 +53,9 @@ export const PolicySizeLimit: RuleDefinition = {
   fixable: true,
   check: (facts) => {
     const byRef = new Map<string, Grant[]>();
-    for (const g of facts.grants) {
+    const all = facts.grants;
+    for (let i = 0; i < all.length; i++) {
+      const g = all[i];
       if (g.source !== 'permission' || !g.ref) continue;
       const k = refKey(g.ref);
       let list = byRef.get(k);
@@ -92,7 +94,7 @@ export function estimatePolicyBytes(facts: Facts, grants: readonly Grant[]): num
   // The statements of one reference name the same function ARN: measure it once per reference.
   const resources = new Map<string, number>();
   let statements = 0;
-  for (const g of grants) statements += statementBytes(facts, g, resources);
+  for (let i = 0; i < grants.length; i++) statements += statementBytes(facts, grants[i], resources);
   return header + statements + Math.max(0, grants.length - 1);
 }
 
@@ -101,37 +103,51 @@ export function estimatePolicyBytes(facts: Facts, grants: readonly Grant[]): num
  * rendered: a large app has tens of thousands of statements and only their total length matters.
  */
 export function statementBytes(facts: Facts, g: Grant, resources?: Map<string, number>): number {
+  // No closures here: this runs once per permission of the app, and a closure would cost each call a context.
   const ev = facts.ev;
   const stack = g.site.stack;
   const p = ev.resource(stack, g.site.logicalId)?.Properties ?? {};
-  const bytes = (v: any) => concreteBytes(facts, ev.str(v, stack));
-  const principal = concrete(facts, ev.str(p.Principal, stack));
+  // A permission's grant holds its SourceArn/SourceAccount already evaluated (grants.ts).
+  const own = g.source === 'permission';
+  const principal = typeof p.Principal === 'string' ? p.Principal : concrete(facts, ev.str(p.Principal, stack));
   let n = '{"Sid":'.length + 2 + physicalIdLength(facts, stack, g.site.logicalId, SIZE_MODEL.maxSid)
     + ',"Effect":"Allow"'.length + ',"Principal":'.length;
   if (principal === '*') n += 3;
   else if (/^\d{12}$/.test(principal)) n += '{"AWS":"arn:aws:iam:::root"}'.length + 12;
   else n += (principal.startsWith('arn:') ? '{"AWS":}' : '{"Service":}').length + jsonStringBytes(principal);
-  const action = bytes(p.Action);
+  const action = exprBytes(facts, p.Action, stack);
   n += ',"Action":'.length + (action === 2 ? '"lambda:InvokeFunction"'.length : action);
-  let resource = resources?.get(refKey(g.ref!));
+  const k = refKey(g.ref!);
+  let resource = resources?.get(k);
   if (resource === undefined) {
     resource = functionArnBytes(facts, g);
-    resources?.set(refKey(g.ref!), resource);
+    resources?.set(k, resource);
   }
   n += ',"Resource":'.length + resource;
   let equals = 0;
-  const eq = (key: string, v: any) => {
-    if (v === undefined) return;
-    equals += (equals ? 1 : 0) + key.length + 3 + bytes(v);
-  };
-  eq('AWS:SourceAccount', p.SourceAccount);
-  eq('aws:PrincipalOrgID', p.PrincipalOrgID);
-  eq('lambda:FunctionUrlAuthType', p.FunctionUrlAuthType);
-  eq('lambda:EventSourceToken', p.EventSourceToken);
+  if (p.SourceAccount !== undefined) {
+    equals += 'AWS:SourceAccount'.length + 3
+      + (own && g.sourceAccount ? concreteBytes(facts, g.sourceAccount) : exprBytes(facts, p.SourceAccount, stack));
+  }
+  if (p.PrincipalOrgID !== undefined) equals += (equals ? 1 : 0) + 'aws:PrincipalOrgID'.length + 3 + exprBytes(facts, p.PrincipalOrgID, stack);
+  if (p.FunctionUrlAuthType !== undefined) {
+    equals += (equals ? 1 : 0) + 'lambda:FunctionUrlAuthType'.length + 3 + exprBytes(facts, p.FunctionUrlAuthType, stack);
+  }
+  if (p.EventSourceToken !== undefined) {
+    equals += (equals ? 1 : 0) + 'lambda:EventSourceToken'.length + 3 + exprBytes(facts, p.EventSourceToken, stack);
+  }
   let condition = equals ? '"StringEquals":{}'.length + equals : 0;
-  if (p.SourceArn !== undefined) condition += (condition ? 1 : 0) + '"ArnLike":{"AWS:SourceArn":}'.length + bytes(p.SourceArn);
+  if (p.SourceArn !== undefined) {
+    const arn = own && g.sourceArns ? concreteBytes(facts, g.sourceArns[0]) : exprBytes(facts, p.SourceArn, stack);
+    condition += (condition ? 1 : 0) + '"ArnLike":{"AWS:SourceArn":}'.length + arn;
+  }
   if (condition) n += ',"Condition":{}'.length + condition;
   return n + 1;
+}
+
+/** `concreteBytes(facts, facts.ev.str(v, stack))`; a plain string (the usual Action) is measured as it is. */
+function exprBytes(facts: Facts, v: any, stack: string): number {
+  return typeof v === 'string' ? jsonStringBytes(v) : concreteBytes(facts, facts.ev.str(v, stack));
 }
 
 /** Bytes of a string as a JSON string literal (quotes included). */
@@ -225,7 +241,8 @@ function concrete(facts: Facts, v: Sym): string {
 function concreteBytes(facts: Facts, v: Sym): number {
   if (v.length === 1 && typeof v[0] === 'string') return jsonStringBytes(v[0]);
   let n = 2;
-  for (const part of v) {
+  for (let i = 0; i < v.length; i++) {
+    const part = v[i];
     if (typeof part !== 'string') n += standIn(facts, part, false) as number;
     else if (PLAIN_JSON.test(part)) n += part.length;
     // Escapes and multi-byte characters: measure the whole text, as Lambda would see it.
@@ -236,27 +253,31 @@ function concreteBytes(facts: Facts, v: Sym): number {
 
 /** The stand-in for an atom (`text`) or its length. */
 function standIn(facts: Facts, part: Atom, text: boolean): string | number {
-  const rep = (c: string, n: number) => (text ? c.repeat(n) : n);
   switch (part.kind) {
     case 'pseudo':
       if (part.name === 'AWS::Partition') return text ? 'aws' : 3;
       if (part.name === 'AWS::Region') return text ? SIZE_MODEL.region : SIZE_MODEL.region.length;
       if (part.name === 'AWS::AccountId') return text ? SIZE_MODEL.account : SIZE_MODEL.account.length;
       if (part.name === 'AWS::URLSuffix') return text ? 'amazonaws.com' : 'amazonaws.com'.length;
-      return rep('x', 20);
+      return rep('x', 20, text);
     case 'res': {
       const type = facts.ev.resource(part.stack, part.logicalId)?.Type;
-      if (type === 'AWS::ApiGateway::RestApi' || type === 'AWS::ApiGatewayV2::Api') return rep('a', SIZE_MODEL.apiId);
-      if (type === 'AWS::ApiGateway::Authorizer' || type === 'AWS::ApiGatewayV2::Authorizer') return rep('b', SIZE_MODEL.authorizerId);
+      if (type === 'AWS::ApiGateway::RestApi' || type === 'AWS::ApiGatewayV2::Api') return rep('a', SIZE_MODEL.apiId, text);
+      if (type === 'AWS::ApiGateway::Authorizer' || type === 'AWS::ApiGatewayV2::Authorizer') return rep('b', SIZE_MODEL.authorizerId, text);
       if (type === 'AWS::Lambda::Version') return text ? '1' : 1;
-      if (isFunctionType(type)) return rep('f', physicalIdLength(facts, part.stack, part.logicalId, SIZE_MODEL.maxFunctionName));
-      return rep('x', 20);
+      if (isFunctionType(type)) return rep('f', physicalIdLength(facts, part.stack, part.logicalId, SIZE_MODEL.maxFunctionName), text);
+      return rep('x', 20, text);
     }
     case 'sample':
       return text ? '*' : 1;
     default:
-      return rep('x', 20);
+      return rep('x', 20, text);
   }
+}
+
+/** `n` times `c`, or just `n` (a function of its own: a closure in `standIn` would cost each call a context). */
+function rep(c: string, n: number, text: boolean): string | number {
+  return text ? c.repeat(n) : n;
 }
 
 /** `40 for API Api (stack A), 2 for principal s3.amazonaws.com (stack A)`. */

@@ -1,4 +1,4 @@
-import { apiSegment, arnComponentLiteral } from '../facts/arn-like';
+import { apiSegment, apiSegmentAtom, arnComponentLiteral } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { refKey, refLabel } from '../facts/function-ref';
 import { literalOf, renderSym, resAtom, symKey } from '../facts/value';
@@ -15,13 +15,18 @@ export const StalePermission: RuleDefinition = {
     const routed = routedReferences(facts);
     const opaque = opaqueApis(facts);
     const out: RuleFinding[] = [];
-    for (const g of facts.grants) {
+    const atomKeys = new Map<string, string>();
+    const grants = facts.grants;
+    for (let i = 0; i < grants.length; i++) {
+      const g = grants[i];
       if (g.effect !== 'Allow' || g.principal !== 'apigateway' || !g.ref || !g.sourceArns) continue;
-      for (const pattern of g.sourceArns) {
-        const head = apiSegment(pattern);
-        if (!head || arnComponentLiteral(pattern, 2) !== 'execute-api') continue;
-        const apiSeg = head.seg;
-        const key = head.key;
+      for (let j = 0; j < g.sourceArns.length; j++) {
+        const pattern = g.sourceArns[j];
+        // The usual id, one atom, is keyed in place (`symKey([atom])`) without building the segment.
+        const atom = apiSegmentAtom(pattern);
+        const head = atom ? undefined : apiSegment(pattern);
+        if ((!atom && !head) || arnComponentLiteral(pattern, 2) !== 'execute-api') continue;
+        const key = atom ? atomSymKey(atomKeys, atom.key) : head!.key;
         const api = facts.apis.get(key);
         // An API the app knows (defined, or imported by that id) is judged by what it routes.
         if (api && (api.site || routed.has(key))) {
@@ -33,7 +38,7 @@ export const StalePermission: RuleDefinition = {
           });
           continue;
         }
-        const lit = literalOf(apiSeg);
+        const lit = atom ? undefined : literalOf(head!.seg);
         // Wildcard ids are OverBroadPermission's business; atoms we cannot name are not judged.
         if (lit === undefined || lit === '' || /[*?]/.test(lit)) continue;
         out.push({
@@ -47,13 +52,25 @@ export const StalePermission: RuleDefinition = {
   },
 };
 
+/** `symKey([atom])` by the atom's key, built once per API rather than once per statement. */
+function atomSymKey(keys: Map<string, string>, atomKey: string): string {
+  let k = keys.get(atomKey);
+  if (k === undefined) keys.set(atomKey, (k = `<${atomKey}>`));
+  return k;
+}
+
 /** API key → the function references its integrations and authorizers invoke. */
 function routedReferences(facts: Facts): Map<string, Set<string>> {
   const routed = new Map<string, Set<string>>();
-  for (const inv of facts.invocations) {
+  const invocations = facts.invocations;
+  for (let i = 0; i < invocations.length; i++) {
+    const inv = invocations[i];
     let set = routed.get(inv.api.key);
     if (!set) routed.set(inv.api.key, (set = new Set()));
-    for (const p of inv.paths) if (p.ref) set.add(refKey(p.ref));
+    for (let j = 0; j < inv.paths.length; j++) {
+      const ref = inv.paths[j].ref;
+      if (ref) set.add(refKey(ref));
+    }
   }
   return routed;
 }
@@ -61,6 +78,15 @@ function routedReferences(facts: Facts): Map<string, Set<string>> {
 /** APIs whose targets are not all known (OpenAPI body in S3, unresolved URI): a grant for them cannot be judged stale. */
 function opaqueApis(facts: Facts): Set<string> {
   const out = new Set(facts.unknowables.map((u) => symKey([resAtom(u.site.stack, u.site.logicalId, 'Ref')])));
-  for (const inv of facts.invocations) if (inv.paths.some((p) => !p.ref)) out.add(inv.api.key);
+  const invocations = facts.invocations;
+  for (let i = 0; i < invocations.length; i++) {
+    const inv = invocations[i];
+    for (let j = 0; j < inv.paths.length; j++) {
+      if (!inv.paths[j].ref) {
+        out.add(inv.api.key);
+        break;
+      }
+    }
+  }
   return out;
 }

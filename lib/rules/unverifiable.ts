@@ -28,7 +28,9 @@ export const Unverifiable: RuleDefinition = {
     for (const u of facts.unknowables) {
       out.push({ site: u.site, message: `Cannot verify: ${u.what}. ${capitalize(u.check)}.` });
     }
-    for (const g of facts.grants) {
+    const grants = facts.grants;
+    for (let i = 0; i < grants.length; i++) {
+      const g = grants[i];
       if (g.ref || g.principal === 'other') continue;
       out.push({
         site: g.site,

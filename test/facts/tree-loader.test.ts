@@ -34,7 +34,7 @@ describe('loadConstructTree', () => {
       const [stageId] = Object.keys(template.template.Resources!).filter((id) => template.template.Resources![id].Type === 'AWS::ApiGateway::Stage');
       const key = (deployment as any).originalLogicalId as string;
       expect(tree.elements.get(elementKey(stackKeyOf(stack), key))).toBe(deployment);
-      expect(template.template.Resources![stageId].Properties.DeploymentId).toEqual({ Ref: key });
+      expect(template.template.Resources![stageId].Properties?.DeploymentId).toEqual({ Ref: key });
       expect(hash).not.toHaveBeenCalled();
     } finally {
       hash.mockRestore();
