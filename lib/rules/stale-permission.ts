@@ -1,7 +1,7 @@
 import { apiSegment, apiSegmentAtom, arnComponentLiteral } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { refKey, refLabel } from '../facts/function-ref';
-import { literalOf, renderSym, resAtom, symKey } from '../facts/value';
+import { Atom, literalOf, renderSym, resAtom, symKey } from '../facts/value';
 import { RuleDefinition, RuleFinding } from './rule';
 
 export const StalePermission: RuleDefinition = {
@@ -26,7 +26,7 @@ export const StalePermission: RuleDefinition = {
         const atom = apiSegmentAtom(pattern);
         const head = atom ? undefined : apiSegment(pattern);
         if ((!atom && !head) || arnComponentLiteral(pattern, 2) !== 'execute-api') continue;
-        const key = atom ? atomSymKey(atomKeys, atom.key) : head!.key;
+        const key = atom ? atomSymKey(atomKeys, atom) : head!.key;
         const api = facts.apis.get(key);
         // An API the app knows (defined, or imported by that id) is judged by what it routes.
         if (api && (api.site || routed.has(key))) {
@@ -53,9 +53,9 @@ export const StalePermission: RuleDefinition = {
 };
 
 /** `symKey([atom])` by the atom's key, built once per API rather than once per statement. */
-function atomSymKey(keys: Map<string, string>, atomKey: string): string {
-  let k = keys.get(atomKey);
-  if (k === undefined) keys.set(atomKey, (k = `<${atomKey}>`));
+function atomSymKey(keys: Map<string, string>, atom: Atom): string {
+  let k = keys.get(atom.key);
+  if (k === undefined) keys.set(atom.key, (k = symKey([atom])));
   return k;
 }
 
