@@ -144,10 +144,15 @@ class RenderKeys {
   }
 }
 
+/** The keys of a resource entry besides `Type`: what `LazyResource` renders on first read. */
+export const RESOURCE_ENTRY_KEYS = [
+  'Properties', 'Condition', 'DependsOn', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy',
+] as const;
+
 /**
- * A resource entry whose `Type` is known now and whose other keys are rendered on first read.
+ * A resource entry whose `Type` is known now and whose other keys (`RESOURCE_ENTRY_KEYS`) are rendered on first read.
  * Accessors on the prototype: defining them on each entry cost more than 100 ms at 28k resources.
- * (Nothing enumerates a resource entry's keys; the engine reads them by name.)
+ * (Nothing enumerates a resource entry's keys; readers ask for them by name.)
  */
 class LazyResource {
   private full: Record<string, any> | undefined;

@@ -1,5 +1,5 @@
 import { Stack, Stage } from 'aws-cdk-lib';
-import { TreeSnapshot } from '../facts/tree-loader';
+import { RESOURCE_ENTRY_KEYS, TreeSnapshot } from '../facts/tree-loader';
 import { CROSS_STACK_REF } from '../facts/template';
 
 /**
@@ -26,7 +26,7 @@ export class StackGraph {
         }
         // Resource entries render on first read and have no own keys to enumerate (tree-loader.ts).
         for (const r of Object.values<any>(entries ?? {})) {
-          for (const key of RESOURCE_KEYS) walk(r?.[key], onRef);
+          for (const key of RESOURCE_ENTRY_KEYS) walk(r?.[key], onRef);
         }
       }
     }
@@ -89,9 +89,6 @@ export function top(stack: Stack): Stack {
   while (s.nestedStackParent) s = s.nestedStackParent;
   return s;
 }
-
-/** The keys of a resource entry that may hold references. */
-const RESOURCE_KEYS = ['Properties', 'Metadata', 'Condition', 'DependsOn', 'UpdatePolicy', 'CreationPolicy'];
 
 function walk(node: any, onRef: (stackKey: string) => void): void {
   if (Array.isArray(node)) {
