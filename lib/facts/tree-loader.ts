@@ -4,6 +4,7 @@ import {
 } from 'aws-cdk-lib';
 import { FunctionBase } from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { ResourceEntryRender } from './resource-entry';
 import { CROSS_STACK_REF, StackTemplate } from './template';
 
 /** The analysable view of a construct tree, with a way back from (stack, logical id) to constructs. */
@@ -50,13 +51,15 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
     const resolver = new StackAwareResolver(stack, keys);
     const own = ownConstructs(stack);
     const resources: Record<string, any> = (template.Resources = {});
+    const resolveValue = (value: unknown) => Tokenization.resolve(value, { scope: stack, resolver, preparing: false });
     for (const el of own.elements) {
+      const fail = (e: unknown) => unrenderable.push({ element: el, error: firstLine(e) });
       const render = () => {
         try {
           // `_toCloudFormation` is what synthesis itself calls: it applies overrides and escape hatches.
-          return Tokenization.resolve((el as any)._toCloudFormation(), { scope: stack, resolver, preparing: false }) ?? {};
+          return resolveValue((el as any)._toCloudFormation()) ?? {};
         } catch (e) {
-          unrenderable.push({ element: el, error: firstLine(e) });
+          fail(e);
           return {};
         }
       };
@@ -67,12 +70,13 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
         try {
           logicalId = keys.of(el);
         } catch (e) {
-          unrenderable.push({ element: el, error: firstLine(e) });
+          fail(e);
           continue;
         }
         // References to it (a Stage's DeploymentId) resolve to the same key without hashing.
         if (keys.isPlaceholder(el)) resolver.seed(el.logicalId, logicalId);
-        resources[logicalId] = new LazyResource(el.cfnResourceType, () => Object.values<any>(render().Resources ?? {})[0] ?? {});
+        const entry = new ResourceEntryRender(el, resolveValue, () => Object.values<any>(render().Resources ?? {})[0] ?? {}, fail);
+        resources[logicalId] = new LazyResource(el.cfnResourceType, entry);
         constructPaths.set(logicalId, el.node.path);
         elements.set(elementKey(key, logicalId), el);
         continue;
@@ -88,7 +92,7 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
       }
     }
     const externalFunctions = own.skipPermissionImports
-      .map((f) => Tokenization.resolve(f.functionArn, { scope: stack, resolver, preparing: false }));
+      .map((f) => resolveValue(f.functionArn));
     stacks.push({ ...stackIdentity(stack), template, constructPaths, externalFunctions });
   }
   return { stacks, elements, stackObjects, unrenderable };
@@ -110,12 +114,14 @@ export function stackIdentity(stack: Stack): Pick<StackTemplate, 'key' | 'displa
 
 /**
  * An element's logical id. The CDK's own producer behind the `logicalId` token (override, else the
- * stack's allocation) costs a fifth of resolving the token, which matters at tens of thousands of
- * elements; resolving stays the fallback should that private method change.
+ * stack's allocation; `_synthesizeLogicalId`, earlier `synthesizeLogicalId`) costs a fifth of
+ * resolving the token, which matters at tens of thousands of elements. What it returns may itself
+ * be a token (a hash-derived override); resolving stays the fallback should that private method go.
  */
 export function logicalIdOf(el: CfnElement): string {
-  const produce = (el as any).synthesizeLogicalId;
-  return typeof produce === 'function' ? produce.call(el) : el.stack.resolve(el.logicalId);
+  const produce = (el as any)._synthesizeLogicalId ?? (el as any).synthesizeLogicalId;
+  const id = typeof produce === 'function' ? produce.call(el) : el.logicalId;
+  return typeof id === 'string' && !Token.isUnresolved(id) ? id : el.stack.resolve(id);
 }
 
 /**
@@ -144,33 +150,27 @@ class RenderKeys {
   }
 }
 
-/** The keys of a resource entry besides `Type`: what `LazyResource` renders on first read. */
-export const RESOURCE_ENTRY_KEYS = [
-  'Properties', 'Condition', 'DependsOn', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy',
-] as const;
-
 /**
- * A resource entry whose `Type` is known now and whose other keys (`RESOURCE_ENTRY_KEYS`) are rendered on first read.
+ * A resource entry whose `Type` is known now and whose other keys (`RESOURCE_ENTRY_KEYS`) are rendered on first read:
+ * `Properties` on its own (all most rules read), the rest together.
  * Accessors on the prototype: defining them on each entry cost more than 100 ms at 28k resources.
  * (Nothing enumerates a resource entry's keys; readers ask for them by name.)
  */
 class LazyResource {
-  private full: Record<string, any> | undefined;
+  private props: { value: any } | undefined;
+  private conditionValue: { value: any } | undefined;
+  private metadataValue: { value: any } | undefined;
 
-  constructor(readonly Type: string, private readonly render: () => Record<string, any>) {}
+  constructor(readonly Type: string, private readonly source: ResourceEntryRender) {}
 
-  get Properties(): any { return this.rendered().Properties; }
-  get Condition(): any { return this.rendered().Condition; }
-  get DependsOn(): any { return this.rendered().DependsOn; }
-  get Metadata(): any { return this.rendered().Metadata; }
-  get DeletionPolicy(): any { return this.rendered().DeletionPolicy; }
-  get UpdateReplacePolicy(): any { return this.rendered().UpdateReplacePolicy; }
-  get UpdatePolicy(): any { return this.rendered().UpdatePolicy; }
-  get CreationPolicy(): any { return this.rendered().CreationPolicy; }
-
-  private rendered(): Record<string, any> {
-    return (this.full ??= this.render());
-  }
+  get Properties(): any { return (this.props ??= { value: this.source.properties() }).value; }
+  get Condition(): any { return (this.conditionValue ??= { value: this.source.condition() }).value; }
+  get Metadata(): any { return (this.metadataValue ??= { value: this.source.metadata() }).value; }
+  get DependsOn(): any { return this.source.entry().DependsOn; }
+  get DeletionPolicy(): any { return this.source.policy('DeletionPolicy'); }
+  get UpdateReplacePolicy(): any { return this.source.policy('UpdateReplacePolicy'); }
+  get UpdatePolicy(): any { return this.source.policy('UpdatePolicy'); }
+  get CreationPolicy(): any { return this.source.policy('CreationPolicy'); }
 }
 
 export function findStacks(root: IConstruct): Stack[] {

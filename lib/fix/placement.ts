@@ -1,5 +1,6 @@
 import { Stack, Stage } from 'aws-cdk-lib';
-import { RESOURCE_ENTRY_KEYS, TreeSnapshot } from '../facts/tree-loader';
+import { RESOURCE_ENTRY_KEYS } from '../facts/resource-entry';
+import { TreeSnapshot } from '../facts/tree-loader';
 import { CROSS_STACK_REF } from '../facts/template';
 
 /**
@@ -25,8 +26,10 @@ export class StackGraph {
           continue;
         }
         // Resource entries render on first read and have no own keys to enumerate (tree-loader.ts).
+        // DependsOn names resources of the same stack only (a dependency on another stack's resource
+        // becomes a stack dependency, read below), so it is skipped: reading it renders the whole entry.
         for (const r of Object.values<any>(entries ?? {})) {
-          for (const key of RESOURCE_ENTRY_KEYS) walk(r?.[key], onRef);
+          for (const key of RESOURCE_ENTRY_KEYS) if (key !== 'DependsOn') walk(r?.[key], onRef);
         }
       }
     }

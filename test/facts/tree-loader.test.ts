@@ -11,7 +11,15 @@ describe('logicalIdOf', () => {
     renamed.overrideLogicalId('MyOwnName');
     const nested = new NestedStack(stack, 'Nested');
     const inner = new CfnResource(nested, 'Inner', { type: 'AWS::SNS::Topic' });
-    for (const el of [plain, renamed, inner]) expect(logicalIdOf(el)).toBe(el.stack.resolve(el.logicalId));
+    const expected = [plain, renamed, inner].map((el) => el.stack.resolve(el.logicalId));
+    // Without resolving the token: the CDK's producer behind it is called directly.
+    const resolves = [jest.spyOn(stack, 'resolve'), jest.spyOn(nested, 'resolve')];
+    try {
+      expect([plain, renamed, inner].map(logicalIdOf)).toEqual(expected);
+      for (const r of resolves) expect(r).not.toHaveBeenCalled();
+    } finally {
+      resolves.forEach((r) => r.mockRestore());
+    }
     expect(logicalIdOf(renamed)).toBe('MyOwnName');
   });
 });
