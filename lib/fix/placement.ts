@@ -95,12 +95,14 @@ export function top(stack: Stack): Stack {
 
 function walk(node: any, onRef: (stackKey: string) => void): void {
   if (Array.isArray(node)) {
-    for (const x of node) walk(x, onRef);
+    for (const x of node) if (x && typeof x === 'object') walk(x, onRef);
     return;
   }
   if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node)) {
+  // for…in rather than Object.entries: this visits every rendered value of the app.
+  for (const k in node) {
+    const v = node[k];
     if (k === CROSS_STACK_REF && Array.isArray(v)) onRef(String(v[0]));
-    else walk(v, onRef);
+    else if (v && typeof v === 'object') walk(v, onRef);
   }
 }
