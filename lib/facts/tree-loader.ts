@@ -152,7 +152,7 @@ class RenderKeys {
 
 /**
  * A resource entry whose `Type` is known now and whose other keys (`RESOURCE_ENTRY_KEYS`) are rendered on first read:
- * `Properties` on its own (all most rules read), the rest together.
+ * `Properties` on its own (all that most rules read), Condition and Metadata each on their own, the rest whole.
  * Accessors on the prototype: defining them on each entry cost more than 100 ms at 28k resources.
  * (Nothing enumerates a resource entry's keys; readers ask for them by name.)
  */
