@@ -22,7 +22,8 @@ export type Resolve = (value: unknown) => any;
  */
 export class ResourceEntryRender {
   private full: Record<string, any> | undefined;
-  private readonly lean: boolean;
+  /** Whether the lean way applies: decided on first read (most entries of a large app are never read). */
+  private leanOk: boolean | undefined;
 
   /**
    * @param renderFull the entry as synthesis renders it ({} when that fails, after reporting why)
@@ -33,9 +34,7 @@ export class ResourceEntryRender {
     private readonly resolve: Resolve,
     private readonly renderFull: () => Record<string, any>,
     private readonly fail: (error: unknown) => void,
-  ) {
-    this.lean = canRenderLean(el);
-  }
+  ) {}
 
   properties(): any {
     return this.lean ? this.attempt(() => leanProperties(this.el, this.resolve)) : this.entry().Properties;
@@ -57,6 +56,10 @@ export class ResourceEntryRender {
   /** The whole entry as synthesis renders it. */
   entry(): Record<string, any> {
     return (this.full ??= this.renderFull());
+  }
+
+  private get lean(): boolean {
+    return (this.leanOk ??= canRenderLean(this.el));
   }
 
   private attempt(render: () => any): any {
