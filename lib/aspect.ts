@@ -5,7 +5,7 @@ import { FixStageScope, applyFixes, reportChange } from './fix';
 import { isAcknowledged } from './report/acknowledgements';
 import { annotate } from './report/annotations';
 import { LateAnnotate, afterStageSynthesized } from './synthesis-hook';
-import { TreeAnalysis, analyzeTree, analyzeWrittenTree, isUnder } from './tree-analysis';
+import { TreeAnalysis, analyzeTree, analyzeUpdatedTree, analyzeWrittenTree, isUnder } from './tree-analysis';
 
 /** Before synthesis, annotations need no carrying into the cloud assembly. */
 const ANNOTATE_NOW: LateAnnotate = (_, write) => write();
@@ -85,6 +85,10 @@ export class ApiGatewayLambdaPermissions implements IAspect {
       const changes = applyFixes({ tree: analysis.tree, facts: analysis.facts, findings: fixable, stageScope: this.stageScope });
       changes.forEach(reportChange);
       if (changes.length === 0) return this.report(analysis, node, ANNOTATE_NOW);
+      // What is left, on the same rendering with the fixes added: reading the templates back after
+      // synthesis would analyse every resource a second time for the same answer.
+      const modified = changes.flatMap((c) => (c.modified ? [c.modified] : []));
+      return this.report(analyzeUpdatedTree(analysis.tree, modified, this.severities), node, ANNOTATE_NOW);
     }
     // Report on the templates synthesis writes: reading them back costs a fraction of rendering them.
     const stage = Stage.isStage(root) ? root : undefined;

@@ -1,7 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Analysis, Finding, SeverityOverride, analyze } from './engine';
-import { TreeSnapshot, elementKey, loadConstructTree, stackKeyOf } from './facts/tree-loader';
+import { TreeSnapshot, elementKey, loadConstructTree, stackKeyOf, updateConstructTree } from './facts/tree-loader';
 import { loadWrittenTemplates } from './facts/written-loader';
 import { RuleId } from './rule-ids';
 
@@ -19,6 +19,15 @@ export interface TreeAnalysis extends Analysis {
 /** Before synthesis (fix mode, `validateScope`): the tree rendered to CloudFormation by us. */
 export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, SeverityOverride>): TreeAnalysis {
   return analyzeSnapshot(loadConstructTree(root), severities);
+}
+
+/**
+ * Fix mode, after its changes: the snapshot of `analyzeTree` brought up to date in place (the constructs
+ * the fixes added, the elements they overrode; every other rendering is kept) and analysed again.
+ */
+export function analyzeUpdatedTree(tree: TreeSnapshot, modified: Iterable<CfnElement>, severities: ReadonlyMap<string, SeverityOverride>): TreeAnalysis {
+  updateConstructTree(tree, modified);
+  return analyzeSnapshot(tree, severities);
 }
 
 /**

@@ -4,7 +4,7 @@ import {
 } from 'aws-cdk-lib';
 import { FunctionBase } from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { ResourceEntryRender } from './resource-entry';
+import { RESOURCE_ENTRY_KEYS, ResourceEntryRender } from './resource-entry';
 import { CROSS_STACK_REF, StackTemplate } from './template';
 
 /** The analysable view of a construct tree, with a way back from (stack, logical id) to constructs. */
@@ -38,64 +38,160 @@ export function stackKeyOf(stack: Stack): string {
  * producing stack in the identity (logical ids repeat across stacks).
  */
 export function loadConstructTree(root: IConstruct): TreeSnapshot {
-  const stacks: StackTemplate[] = [];
-  const elements = new Map<string, CfnElement>();
-  const stackObjects = new Map<string, Stack>();
-  const unrenderable: Unrenderable[] = [];
+  const tree: MutableSnapshot = { stacks: [], elements: new Map(), stackObjects: new Map(), unrenderable: [] };
   const keys = new RenderKeys();
+  const loaders = new Map<Stack, StackLoader>();
   for (const stack of findStacks(root)) {
-    const key = stackKeyOf(stack);
-    stackObjects.set(key, stack);
-    const template: Record<string, any> = {};
-    const constructPaths = new Map<string, string>();
-    const resolver = new StackAwareResolver(stack, keys);
+    const loader = new StackLoader(stack, keys, tree);
+    loaders.set(stack, loader);
     const own = ownConstructs(stack);
-    const resources: Record<string, any> = (template.Resources = {});
-    const resolveValue = (value: unknown) => Tokenization.resolve(value, { scope: stack, resolver, preparing: false });
-    for (const el of own.elements) {
-      const fail = (e: unknown) => unrenderable.push({ element: el, error: firstLine(e) });
-      const render = () => {
-        try {
-          // `_toCloudFormation` is what synthesis itself calls: it applies overrides and escape hatches.
-          return resolveValue((el as any)._toCloudFormation()) ?? {};
-        } catch (e) {
-          fail(e);
-          return {};
-        }
-      };
-      if (CfnResource.isCfnResource(el)) {
-        // Resources are rendered when a rule first reads them: most of a large app (tables, queues,
-        // buckets, roles) is never read, and rendering is the checker's main cost.
-        let logicalId: string;
-        try {
-          logicalId = keys.of(el);
-        } catch (e) {
-          fail(e);
-          continue;
-        }
-        // References to it (a Stage's DeploymentId) resolve to the same key without hashing.
-        if (keys.isPlaceholder(el)) resolver.seed(el.logicalId, logicalId);
-        const entry = new ResourceEntryRender(el, resolveValue, () => Object.values<any>(render().Resources ?? {})[0] ?? {}, fail);
-        resources[logicalId] = new LazyResource(el.cfnResourceType, entry);
-        constructPaths.set(logicalId, el.node.path);
-        elements.set(elementKey(key, logicalId), el);
-        continue;
-      }
-      for (const [section, entries] of Object.entries<any>(render())) {
-        if (!entries || typeof entries !== 'object') continue;
-        // Merge in place: copying the section per element would be quadratic in the stack's size.
-        Object.assign((template[section] ??= {}), entries);
-        for (const logicalId of Object.keys(entries)) {
-          constructPaths.set(logicalId, el.node.path);
-          elements.set(elementKey(key, logicalId), el);
-        }
-      }
-    }
-    const externalFunctions = own.skipPermissionImports
-      .map((f) => resolveValue(f.functionArn));
-    stacks.push({ ...stackIdentity(stack), template, constructPaths, externalFunctions });
+    for (const el of own.elements) loader.add(el);
+    const externalFunctions = own.skipPermissionImports.map((f) => loader.resolveOutsideTemplate(f.functionArn));
+    tree.stacks.push({ ...stackIdentity(stack), template: loader.template, constructPaths: loader.constructPaths, externalFunctions });
+    tree.stackObjects.set(loader.key, stack);
   }
-  return { stacks, elements, stackObjects, unrenderable };
+  LOADERS.set(tree, loaders);
+  return tree;
+}
+
+/**
+ * Brings a snapshot up to date after fix mode changed the tree, in place: elements added since are
+ * rendered, `modified` ones are rendered again, and every other rendering is kept. Sound because fix
+ * mode only adds constructs and overrides properties of the elements it names (fix/index.ts); the
+ * stacks themselves are unchanged.
+ */
+export function updateConstructTree(tree: TreeSnapshot, modified: Iterable<CfnElement>): void {
+  const loaders = loadersOf(tree);
+  const known = new Set<IConstruct>(tree.elements.values());
+  for (const el of modified) {
+    if (CfnResource.isCfnResource(el)) loaders.get(el.stack)?.rerender(el);
+  }
+  for (const [stack, loader] of loaders) {
+    for (const el of ownConstructs(stack).elements) {
+      if (!known.has(el)) loader.add(el);
+    }
+  }
+}
+
+/**
+ * Which stacks the rendered tree references from which: consumer → the stacks its `Fn::X-StackRef`
+ * markers name. Renders whatever no rule has read; the markers are recorded as they are rendered,
+ * so this is no walk over the rendered values.
+ */
+export function crossStackReferences(tree: TreeSnapshot): ReadonlyMap<Stack, ReadonlySet<Stack>> {
+  const loaders = loadersOf(tree);
+  for (const s of tree.stacks) {
+    // DependsOn names resources of its own stack only, and reading it renders the whole entry.
+    for (const r of Object.values<any>(s.template.Resources ?? {})) for (const key of RESOURCE_ENTRY_KEYS) if (key !== 'DependsOn') void r[key];
+  }
+  const out = new Map<Stack, ReadonlySet<Stack>>();
+  for (const [stack, loader] of loaders) out.set(stack, loader.producers);
+  return out;
+}
+
+function loadersOf(tree: TreeSnapshot): Map<Stack, StackLoader> {
+  const loaders = LOADERS.get(tree);
+  if (!loaders) throw new Error('the snapshot was not made by loadConstructTree');
+  return loaders;
+}
+
+interface MutableSnapshot extends TreeSnapshot {
+  readonly stacks: StackTemplate[];
+  readonly elements: Map<string, CfnElement>;
+  readonly stackObjects: Map<string, Stack>;
+  readonly unrenderable: Unrenderable[];
+}
+
+/** The loaders behind each snapshot, for `updateConstructTree`. */
+const LOADERS = new WeakMap<TreeSnapshot, Map<Stack, StackLoader>>();
+
+/** One stack's template, filled element by element. */
+class StackLoader {
+  readonly key: string;
+  readonly template: Record<string, any> = { Resources: {} };
+  readonly constructPaths = new Map<string, string>();
+  private readonly resolver: StackAwareResolver;
+
+  /** The other stacks this stack's rendering has referenced so far. */
+  get producers(): ReadonlySet<Stack> {
+    return this.resolver.producers;
+  }
+
+  constructor(private readonly stack: Stack, private readonly keys: RenderKeys, private readonly tree: MutableSnapshot) {
+    this.key = stackKeyOf(stack);
+    this.resolver = new StackAwareResolver(stack, keys);
+  }
+
+  readonly resolveValue = (value: unknown): any => Tokenization.resolve(value, { scope: this.stack, resolver: this.resolver, preparing: false });
+
+  /** A value the template does not contain: its cross-stack references are no dependencies of the stack. */
+  resolveOutsideTemplate(value: unknown): any {
+    return Tokenization.resolve(value, { scope: this.stack, resolver: new StackAwareResolver(this.stack, this.keys), preparing: false });
+  }
+
+  add(el: CfnElement): void {
+    if (CfnResource.isCfnResource(el)) {
+      // Resources are rendered when a rule first reads them: most of a large app (tables, queues,
+      // buckets, roles) is never read, and rendering is the checker's main cost.
+      let logicalId: string;
+      try {
+        logicalId = this.keys.of(el);
+      } catch (e) {
+        this.fail(el, e);
+        return;
+      }
+      // References to it (a Stage's DeploymentId) resolve to the same key without hashing.
+      if (this.keys.isPlaceholder(el)) this.resolver.seed(el.logicalId, logicalId);
+      this.setResource(el, logicalId);
+      return;
+    }
+    for (const [section, entries] of Object.entries<any>(this.render(el))) {
+      if (!entries || typeof entries !== 'object') continue;
+      // Merge in place: copying the section per element would be quadratic in the stack's size.
+      Object.assign((this.template[section] ??= {}), entries);
+      for (const logicalId of Object.keys(entries)) this.place(el, logicalId);
+    }
+  }
+
+  /** A fresh rendering of a resource added before (its properties were overridden since). */
+  rerender(el: CfnResource): void {
+    let logicalId: string;
+    try {
+      logicalId = this.keys.of(el);
+    } catch {
+      return; // reported when it was added
+    }
+    if (this.tree.elements.get(elementKey(this.key, logicalId)) !== el) return;
+    const unrenderable = this.tree.unrenderable;
+    for (let i = unrenderable.length - 1; i >= 0; i--) if (unrenderable[i].element === el) unrenderable.splice(i, 1);
+    this.setResource(el, logicalId);
+  }
+
+  private setResource(el: CfnResource, logicalId: string): void {
+    const entry = new ResourceEntryRender(el, this.resolveValue, () => Object.values<any>(this.render(el).Resources ?? {})[0] ?? {}, (e) => this.fail(el, e));
+    this.template.Resources[logicalId] = new LazyResource(el.cfnResourceType, entry);
+    this.place(el, logicalId);
+  }
+
+  private place(el: CfnElement, logicalId: string): void {
+    this.constructPaths.set(logicalId, el.node.path);
+    this.tree.elements.set(elementKey(this.key, logicalId), el);
+  }
+
+  /** The element's template fragment as synthesis renders it ({} after reporting why it failed). */
+  private render(el: CfnElement): Record<string, any> {
+    try {
+      // `_toCloudFormation` is what synthesis itself calls: it applies overrides and escape hatches.
+      return this.resolveValue((el as any)._toCloudFormation()) ?? {};
+    } catch (e) {
+      this.fail(el, e);
+      return {};
+    }
+  }
+
+  private fail(el: CfnElement, e: unknown): void {
+    this.tree.unrenderable.push({ element: el, error: firstLine(e) });
+  }
 }
 
 /** What a StackTemplate says about its stack, whatever the template's source: key, environment, nested-stack parent. */
@@ -133,8 +229,24 @@ export function logicalIdOf(el: CfnElement): string {
  */
 class RenderKeys {
   private readonly placeholders = new WeakSet<CfnElement>();
+  /** Each element's key, once computed: the CDK allocates a logical id anew (an MD5 over its path) each time it is asked. */
+  private readonly ids = new Map<CfnElement, string>();
 
   of(el: CfnElement): string {
+    let id = this.ids.get(el);
+    if (id === undefined) {
+      id = this.compute(el);
+      this.ids.set(el, id);
+    }
+    return id;
+  }
+
+  /** The key of an element this load has already keyed. */
+  known(el: CfnElement): string | undefined {
+    return this.ids.get(el);
+  }
+
+  private compute(el: CfnElement): string {
     const original = (el as any).originalLogicalId;
     // LatestDeploymentResource (private): its hash-derived override is a token; an id the user set is not.
     if (typeof original === 'string' && typeof (el as any).calculateLogicalId === 'function'
@@ -197,12 +309,15 @@ export function ownConstructs(stack: Stack): { elements: CfnElement[]; skipPermi
 
 class StackAwareResolver extends DefaultTokenResolver {
   /**
-   * Token → resolved string, for this stack and this load only (nothing changes the tree meanwhile).
+   * Token → resolved string, for this stack and this load only (fix mode's changes before an update
+   * add elements and override properties, which no memoized token reads).
    * Some tokens are expensive and recur: a REST Deployment's logical id hashes its whole API each
    * time it is resolved (its own key, each Stage's DeploymentId). Only primitives are kept: synthesis
    * deep-merges property overrides into resolved objects in place.
    */
   private readonly memo = new Map<IResolvable, string | number | boolean | null | undefined>();
+  /** The stacks of the cross-stack references rendered (never memoized: they render as objects). */
+  readonly producers = new Set<Stack>();
 
   constructor(private readonly consumer: Stack, private readonly keys: RenderKeys) {
     super(new JoinConcat());
@@ -225,12 +340,27 @@ class StackAwareResolver extends DefaultTokenResolver {
     if (Reference.isReference(t) && CfnElement.isCfnElement(t.target)) {
       const producer = Stack.of(t.target);
       if (producer !== this.consumer) {
+        this.producers.add(producer);
         const logicalId = this.keys.of(t.target as CfnElement);
         return { [CROSS_STACK_REF]: [stackKeyOf(producer), logicalId, t.displayName] };
       }
+      this.seedLogicalId(t.target);
     }
     return super.resolveToken(t, context, postProcessor);
   }
+
+  /**
+   * A reference renders its target's `logicalId` token, whose producer allocates the id anew; the
+   * load has keyed the target already (a few thousand referenced elements, 0.15 s at 8,000 routes).
+   */
+  private seedLogicalId(target: CfnElement): void {
+    if (this.seeded.has(target)) return;
+    this.seeded.add(target);
+    const id = this.keys.known(target);
+    if (id !== undefined) this.seed(target.logicalId, id);
+  }
+
+  private readonly seeded = new WeakSet<CfnElement>();
 }
 
 /** Joins string fragments with tokens the way CloudFormation would: Fn::Join with an empty delimiter. */

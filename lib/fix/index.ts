@@ -1,4 +1,4 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, CfnElement } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import type { Finding } from '../engine';
 import type { Facts } from '../facts/build';
@@ -23,6 +23,8 @@ export interface FixChange {
   readonly ruleId: string;
   readonly severity: 'info' | 'error';
   readonly message: string;
+  /** The existing element whose properties this change overrode (a rendering of it from before is stale). */
+  readonly modified?: CfnElement;
 }
 
 export interface FixInput {
@@ -61,7 +63,7 @@ export function applyFixes(input: FixInput): FixChange[] {
     } else if (plan.kind === 'set-post') {
       const site = { stack: f.stackKey, logicalId: f.logicalId, resourceType: f.resourceType, propertyPath: f.propertyPath };
       const r = setPost(site, facts, tree);
-      if (r.override) changes.push({ target, ruleId: f.ruleId, severity: 'info', message: `fixed: set ${r.override} to POST` });
+      if (r.override) changes.push({ target, ruleId: f.ruleId, severity: 'info', message: `fixed: set ${r.override} to POST`, modified: r.element });
     } else if (plan.kind === 'grant-role') {
       const r = grantRole(plan, facts, ctx);
       for (const a of r.added) {

@@ -1,7 +1,5 @@
 import { Stack, Stage } from 'aws-cdk-lib';
-import { RESOURCE_ENTRY_KEYS } from '../facts/resource-entry';
-import { TreeSnapshot } from '../facts/tree-loader';
-import { CROSS_STACK_REF } from '../facts/template';
+import { TreeSnapshot, crossStackReferences } from '../facts/tree-loader';
 
 /**
  * Which deployable stack depends on which, as the CDK will wire it: every cross-stack reference in
@@ -13,25 +11,8 @@ export class StackGraph {
   private readonly edges = new Map<Stack, Set<Stack>>();
 
   constructor(tree: TreeSnapshot) {
-    for (const s of tree.stacks) {
-      const consumer = tree.stackObjects.get(s.key);
-      if (!consumer) continue;
-      const onRef = (producerKey: string) => {
-        const producer = tree.stackObjects.get(producerKey);
-        if (producer) this.add(consumer, producer);
-      };
-      for (const [section, entries] of Object.entries<any>(s.template)) {
-        if (section !== 'Resources') {
-          walk(entries, onRef);
-          continue;
-        }
-        // Resource entries render on first read and have no own keys to enumerate (tree-loader.ts).
-        // DependsOn names resources of the same stack only (a dependency on another stack's resource
-        // becomes a stack dependency, read below), so it is skipped: reading it renders the whole entry.
-        for (const r of Object.values<any>(entries ?? {})) {
-          for (const key of RESOURCE_ENTRY_KEYS) if (key !== 'DependsOn') walk(r?.[key], onRef);
-        }
-      }
+    for (const [consumer, producers] of crossStackReferences(tree)) {
+      for (const producer of producers) this.add(consumer, producer);
     }
     for (const stack of tree.stackObjects.values()) {
       for (const dep of stack.dependencies) this.add(stack, dep);
@@ -91,18 +72,4 @@ export function top(stack: Stack): Stack {
   let s = stack;
   while (s.nestedStackParent) s = s.nestedStackParent;
   return s;
-}
-
-function walk(node: any, onRef: (stackKey: string) => void): void {
-  if (Array.isArray(node)) {
-    for (const x of node) if (x && typeof x === 'object') walk(x, onRef);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
-  // for…in rather than Object.entries: this visits every rendered value of the app.
-  for (const k in node) {
-    const v = node[k];
-    if (k === CROSS_STACK_REF && Array.isArray(v)) onRef(String(v[0]));
-    else if (v && typeof v === 'object') walk(v, onRef);
-  }
 }

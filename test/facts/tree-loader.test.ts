@@ -1,6 +1,6 @@
 import { App, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import { elementKey, loadConstructTree, logicalIdOf, stackKeyOf } from '../../lib/facts/tree-loader';
+import { crossStackReferences, elementKey, loadConstructTree, logicalIdOf, stackKeyOf, updateConstructTree } from '../../lib/facts/tree-loader';
 
 describe('logicalIdOf', () => {
   test('matches what the logicalId token resolves to: allocated, overridden, nested', () => {
@@ -56,5 +56,69 @@ describe('loadConstructTree', () => {
     deployment.overrideLogicalId('MyDeployment');
     const tree = loadConstructTree(stack);
     expect(tree.elements.get(elementKey(stackKeyOf(stack), 'MyDeployment'))).toBe(deployment);
+  });
+});
+
+describe('updateConstructTree', () => {
+  function app(): { stack: Stack; method: apigw.CfnMethod; tree: ReturnType<typeof loadConstructTree> } {
+    const stack = new Stack(new App(), 'Stack');
+    const api = new apigw.RestApi(stack, 'Api');
+    const method = api.root.addResource('items').addMethod('GET', new apigw.MockIntegration()).node.defaultChild as apigw.CfnMethod;
+    const tree = loadConstructTree(stack);
+    for (const r of Object.values(resources(tree))) void r.Properties;
+    return { stack, method, tree };
+  }
+  function resources(tree: ReturnType<typeof loadConstructTree>): Record<string, any> {
+    return tree.stacks[0].template.Resources ?? {};
+  }
+
+  test('adds the elements created since, keeps every other rendering', () => {
+    const { stack, method, tree } = app();
+    const before = resources(tree)[stack.getLogicalId(method)];
+    const topic = new CfnResource(stack, 'Added', { type: 'AWS::SNS::Topic', properties: { TopicName: 'added' } });
+    const render = jest.spyOn(CfnResource.prototype as any, '_toCloudFormation');
+    const renderProperties = jest.spyOn(apigw.CfnMethod.prototype as any, 'renderProperties');
+    try {
+      updateConstructTree(tree, []);
+      expect(resources(tree)[stack.getLogicalId(method)]).toBe(before);
+      expect(resources(tree).Added.Properties).toEqual({ TopicName: 'added' });
+      expect(tree.elements.get(elementKey(stackKeyOf(stack), 'Added'))).toBe(topic);
+      expect(renderProperties).not.toHaveBeenCalled();
+      expect(render.mock.instances.filter((el) => el !== topic)).toEqual([]);
+    } finally {
+      render.mockRestore();
+      renderProperties.mockRestore();
+    }
+  });
+
+  test('renders a modified element again, with its override', () => {
+    const { stack, method, tree } = app();
+    const id = stack.getLogicalId(method);
+    expect(resources(tree)[id].Properties.Integration.IntegrationHttpMethod).toBeUndefined();
+    method.addPropertyOverride('Integration.IntegrationHttpMethod', 'POST');
+    updateConstructTree(tree, [method]);
+    expect(resources(tree)[id].Properties.Integration.IntegrationHttpMethod).toBe('POST');
+    expect(tree.elements.get(elementKey(stackKeyOf(stack), id))).toBe(method);
+  });
+
+  test('a snapshot it did not make is rejected', () => {
+    expect(() => updateConstructTree({ stacks: [], elements: new Map(), stackObjects: new Map(), unrenderable: [] }, []))
+      .toThrow(/not made by loadConstructTree/);
+  });
+});
+
+describe('crossStackReferences', () => {
+  test('names the stacks each stack references, rendering what was not read', () => {
+    const app = new App();
+    const producer = new Stack(app, 'Producer');
+    const topic = new CfnResource(producer, 'Topic', { type: 'AWS::SNS::Topic' });
+    const consumer = new Stack(app, 'Consumer');
+    new CfnResource(consumer, 'Sub', { type: 'AWS::SNS::Subscription', properties: { TopicArn: topic.ref, Protocol: 'email' } });
+    const alone = new Stack(app, 'Alone');
+    new CfnResource(alone, 'Queue', { type: 'AWS::SQS::Queue' });
+    const refs = crossStackReferences(loadConstructTree(app));
+    expect([...refs.get(consumer)!]).toEqual([producer]);
+    expect([...refs.get(producer)!]).toEqual([]);
+    expect([...refs.get(alone)!]).toEqual([]);
   });
 });

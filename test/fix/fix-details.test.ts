@@ -14,6 +14,7 @@ import { ApiGatewayLambdaPermissions, ApiGatewayLambdaPermissionsProps, FixStage
 import { analyze } from '../../lib/engine';
 import { applyFixes } from '../../lib/fix';
 import { loadConstructTree } from '../../lib/facts/tree-loader';
+import * as writtenLoader from '../../lib/facts/written-loader';
 import { fn } from '../helpers';
 import {
   ALIAS_MISMATCH, CROSS_STACK, CROSS_STACK_CYCLE, EXTRA_STAGE, NESTED_STACK, POST_FIX, REST_L1, cfnMethod, restApi,
@@ -241,6 +242,21 @@ describe('credentials role (mode B, C35): lambda:InvokeFunction on the exact ref
         resourceType: inv.site.resourceType, fix: { kind: 'grant-role', invocation: inv, ref: inv.paths[0].ref, paths: inv.paths, role: roleSite } }],
     });
     expect(changes.map((c) => c.message)).toEqual([expect.stringMatching(/^fixed: added policy ApiGwLambdaFixInvoke\w+ in Stack granting lambda:InvokeFunction on Handler\w+ to the role$/)]);
+  });
+});
+
+describe('what is left after fixing', () => {
+  test('is analysed on the rendering the fix started from, with the fixes added: no template is read back', () => {
+    const readBack = jest.spyOn(writtenLoader, 'loadWrittenTemplates');
+    try {
+      const r = synth(POST_FIX.build, { props: FIX });
+      expect(addedPermissions(r.templates).map((p) => p.rest)).toEqual(['prod/GET/items']);
+      expect(r.annotations.filter((a) => a.level !== 'info')).toEqual([]);
+      expect(errors(check(r.templates))).toEqual([]);
+      expect(readBack).not.toHaveBeenCalled();
+    } finally {
+      readBack.mockRestore();
+    }
   });
 });
 
