@@ -239,7 +239,8 @@ export function formatReport(rep: Report): { table: string; markdown: string; re
     'Where the time goes: report mode and the validation plugin read the templates synthesis wrote and analyse them '
       + '(no second rendering of the app), so their cost is the analysis plus a JSON parse. Fix mode must add grants before '
       + 'synthesis: it renders the construct tree to CloudFormation (the resources the rules read), analyses, repairs, and '
-      + 'analyses the written templates again afterwards — one rendering and two analyses.',
+      + 'runs the rules again on that rendering with the added grants (the facts of the first analysis, extended) — one '
+      + 'rendering, one set of facts, the rules twice.',
     '',
     'Full tables (growth, peak memory): [bench/results.md](bench/results.md). Quick runs: `BENCH_SIZES=500 BENCH_RUNS=1 npm run bench`.',
     '',

@@ -88,11 +88,14 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
   if (ours) {
     timeExport(require('../lib/facts/tree-loader'), 'loadConstructTree', (ms) => (analysisMs += ms));
     timeExport(require('../lib/facts/written-loader'), 'loadWrittenTemplates', (ms) => (analysisMs += ms));
-    timeExport(require('../lib/engine'), 'analyze', (ms, r) => {
-      analysisMs += ms;
-      analyses++;
-      findings = r?.findings;
-    });
+    const engine = require('../lib/engine');
+    for (const name of ['analyze', 'reanalyze']) {
+      timeExport(engine, name, (ms, r) => {
+        analysisMs += ms;
+        analyses++;
+        findings = r?.findings;
+      });
+    }
     timeExport(require('../lib/fix'), 'applyFixes', (ms) => (fixMs += ms));
   }
 

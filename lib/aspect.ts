@@ -85,10 +85,11 @@ export class ApiGatewayLambdaPermissions implements IAspect {
       const changes = applyFixes({ tree: analysis.tree, facts: analysis.facts, findings: fixable, stageScope: this.stageScope });
       changes.forEach(reportChange);
       if (changes.length === 0) return this.report(analysis, node, ANNOTATE_NOW);
-      // What is left, on the same rendering with the fixes added: reading the templates back after
-      // synthesis would analyse every resource a second time for the same answer.
+      // What is left, analysed on the same rendering with the fixes added (reading the written
+      // templates back instead would parse every one of them for the same answer).
+      const added = changes.flatMap((c) => c.added ?? []);
       const modified = changes.flatMap((c) => (c.modified ? [c.modified] : []));
-      return this.report(analyzeUpdatedTree(analysis.tree, modified, this.severities), node, ANNOTATE_NOW);
+      return this.report(analyzeUpdatedTree(analysis, added, modified, this.severities), node, ANNOTATE_NOW);
     }
     // Report on the templates synthesis writes: reading them back costs a fraction of rendering them.
     const stage = Stage.isStage(root) ? root : undefined;

@@ -1,4 +1,4 @@
-import { Facts, buildFacts } from './facts/build';
+import { Facts, buildFacts, extendFacts } from './facts/build';
 import { StackTemplate } from './facts/template';
 import { RULES } from './rules';
 import { FixPlan, Severity } from './rules/rule';
@@ -46,7 +46,20 @@ export interface Analysis {
 
 /** The one engine behind every front-end: templates → facts → rules → findings. */
 export function analyze(stacks: readonly StackTemplate[], severities: ReadonlyMap<string, SeverityOverride> = new Map()): Analysis {
-  const facts = buildFacts(stacks);
+  return check(buildFacts(stacks), severities);
+}
+
+/**
+ * `analyze` of the templates of `prev` after resources were added to them (fix mode): `prev` extended
+ * with the added resources when it can be (extendFacts), built anew otherwise.
+ */
+export function reanalyze(
+  prev: Facts, added: ReadonlyArray<{ readonly stack: string; readonly logicalId: string }>, severities: ReadonlyMap<string, SeverityOverride>,
+): Analysis {
+  return check(extendFacts(prev, added) ?? buildFacts(prev.stacks), severities);
+}
+
+function check(facts: Facts, severities: ReadonlyMap<string, SeverityOverride>): Analysis {
   const findings: Finding[] = [];
   for (const rule of RULES) {
     const override = severities.get(rule.id);

@@ -1,6 +1,7 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { Analysis, Finding, SeverityOverride, analyze } from './engine';
+import { Analysis, Finding, SeverityOverride, analyze, reanalyze } from './engine';
+import type { Facts } from './facts/build';
 import { TreeSnapshot, elementKey, loadConstructTree, stackKeyOf, updateConstructTree } from './facts/tree-loader';
 import { loadWrittenTemplates } from './facts/written-loader';
 import { RuleId } from './rule-ids';
@@ -22,12 +23,15 @@ export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, Se
 }
 
 /**
- * Fix mode, after its changes: the snapshot of `analyzeTree` brought up to date in place (the constructs
- * the fixes added, the elements they overrode; every other rendering is kept) and analysed again.
+ * Fix mode, after its changes: the analysis of `analyzeTree` brought up to date. The snapshot is
+ * updated in place (the elements the fixes added, those they overrode; every other rendering is
+ * kept), and the facts are extended with what was added when nothing was overridden.
  */
-export function analyzeUpdatedTree(tree: TreeSnapshot, modified: Iterable<CfnElement>, severities: ReadonlyMap<string, SeverityOverride>): TreeAnalysis {
-  updateConstructTree(tree, modified);
-  return analyzeSnapshot(tree, severities);
+export function analyzeUpdatedTree(
+  prev: TreeAnalysis, added: Iterable<CfnElement>, modified: readonly CfnElement[], severities: ReadonlyMap<string, SeverityOverride>,
+): TreeAnalysis {
+  const resources = updateConstructTree(prev.tree, added, modified);
+  return analyzeSnapshot(prev.tree, severities, modified.length === 0 ? { facts: prev.facts, added: resources } : undefined);
 }
 
 /**
@@ -45,8 +49,10 @@ export function analyzeWrittenTree(
  * engine's findings mapped to constructs, plus an Unverifiable finding for every element the loader
  * could not render or read (never a silent pass).
  */
-function analyzeSnapshot(tree: TreeSnapshot, severities: ReadonlyMap<string, SeverityOverride>): TreeAnalysis {
-  const { facts, findings } = analyze(tree.stacks, severities);
+function analyzeSnapshot(
+  tree: TreeSnapshot, severities: ReadonlyMap<string, SeverityOverride>, base?: { facts: Facts; added: ReadonlyArray<{ stack: string; logicalId: string }> },
+): TreeAnalysis {
+  const { facts, findings } = base ? reanalyze(base.facts, base.added, severities) : analyze(tree.stacks, severities);
   const targets: TreeFinding[] = [];
   for (const f of findings) {
     const target = tree.elements.get(elementKey(f.stackKey, f.logicalId)) ?? tree.stackObjects.get(f.stackKey);

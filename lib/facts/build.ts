@@ -7,7 +7,8 @@ import { collectQuickCreate, collectV2Integrations } from './collect-v2';
 import { Evaluator, isFunctionType } from './evaluate';
 import { Facts, Res } from './facts';
 import { PhysicalNames, parseFunctionRef, physicalNameKeys } from './function-ref';
-import { extractGrants } from './grants';
+import { extractGrants, permissionGrant } from './grants';
+import { Grant } from './model';
 import { CfnResourceJson, StackTemplate } from './template';
 
 export { Facts } from './facts';
@@ -71,7 +72,17 @@ export function buildFacts(stacks: readonly StackTemplate[]): Facts {
       if (parsed.ok) f.externalFunctions.add(parsed.ref.fnKey);
     }
   }
-  const grants = extractGrants(f, ev, f.physicalNames);
+  addGrants(f, extractGrants(f, ev, f.physicalNames));
+  for (let i = 0; i < f.invocations.length; i++) {
+    const inv = f.invocations[i];
+    let list = f.invocationsByApi.get(inv.api.key);
+    if (!list) f.invocationsByApi.set(inv.api.key, (list = []));
+    list.push(inv);
+  }
+  return f;
+}
+
+function addGrants(f: Facts, grants: readonly Grant[]): void {
   for (let i = 0; i < grants.length; i++) {
     const g = grants[i];
     f.grants.push(g);
@@ -80,11 +91,60 @@ export function buildFacts(stacks: readonly StackTemplate[]): Facts {
     if (!list) f.grantsByFunction.set(g.ref.fnKey, (list = []));
     list.push(g);
   }
-  for (let i = 0; i < f.invocations.length; i++) {
-    const inv = f.invocations[i];
-    let list = f.invocationsByApi.get(inv.api.key);
-    if (!list) f.invocationsByApi.set(inv.api.key, (list = []));
-    list.push(inv);
+}
+
+const PERMISSION = 'AWS::Lambda::Permission';
+
+/**
+ * The facts of the same templates after resources were added to them (fix mode's grants, see
+ * tree-loader.ts updateConstructTree), without building them anew: possible when every added
+ * resource is an `AWS::Lambda::Permission`, which adds one grant and nothing any other fact reads.
+ * Otherwise undefined: build them anew. Resources and grants keep the order a full build gives
+ * them (stack by stack, the added ones last in their stack); test/facts/extend-facts.test.ts holds
+ * the two equal.
+ */
+export function extendFacts(prev: Facts, added: ReadonlyArray<{ readonly stack: string; readonly logicalId: string }>): Facts | undefined {
+  const ev = prev.ev;
+  const fresh = new Map<string, Res[]>();
+  const seen = new Set<string>();
+  for (const a of added) {
+    const key = `${a.stack}|${a.logicalId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const r = ev.resource(a.stack, a.logicalId);
+    if (!r || r.Type !== PERMISSION) return undefined;
+    let list = fresh.get(a.stack);
+    if (!list) fresh.set(a.stack, (list = []));
+    list.push({ stack: a.stack, id: a.logicalId, r });
   }
+  const f = new Facts(prev.stacks, ev);
+  prev.apis.forEach((v, k) => f.apis.set(k, v));
+  prev.byType.forEach((v, k) => f.byType.set(k, v));
+  prev.invocationsByApi.forEach((v, k) => f.invocationsByApi.set(k, v));
+  prev.physicalNames.forEach((v, k) => f.physicalNames.set(k, v));
+  prev.externalFunctions.forEach((k) => f.externalFunctions.add(k));
+  for (const x of prev.invocations) f.invocations.push(x);
+  for (const x of prev.unknowables) f.unknowables.push(x);
+  // extractGrants made one grant per permission, in the permissions' order, then the resource policies'.
+  const before = prev.resources(PERMISSION);
+  const permissions: Res[] = [];
+  const grants: Grant[] = [];
+  let i = 0;
+  for (const s of prev.stacks) {
+    for (; i < before.length && before[i].stack === s.key; i++) {
+      permissions.push(before[i]);
+      grants.push(prev.grants[i]);
+    }
+    for (const res of fresh.get(s.key) ?? []) {
+      permissions.push(res);
+      grants.push(permissionGrant(res, ev, f.physicalNames));
+    }
+  }
+  // A stack's permissions not together (they always are: indexResources goes stack by stack), or an
+  // added one in no stack of the facts: build anew.
+  if (i !== before.length || permissions.length !== before.length + seen.size) return undefined;
+  for (let j = before.length; j < prev.grants.length; j++) grants.push(prev.grants[j]);
+  f.byType.set(PERMISSION, permissions);
+  addGrants(f, grants);
   return f;
 }

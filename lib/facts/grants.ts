@@ -1,4 +1,5 @@
 import type { Facts } from './build';
+import type { Res } from './facts';
 import { Evaluator } from './evaluate';
 import { PhysicalNames, parseFunctionRef } from './function-ref';
 import { Grant, Principal, Site } from './model';
@@ -11,31 +12,7 @@ const APIGW = 'apigateway.amazonaws.com';
 export function extractGrants(facts: Facts, ev: Evaluator, names: PhysicalNames): Grant[] {
   const out: Grant[] = [];
   const permissions = facts.resources('AWS::Lambda::Permission');
-  for (let i = 0; i < permissions.length; i++) {
-    const { stack, id, r } = permissions[i];
-    const p = r.Properties ?? {};
-    const site: Site = { stack, logicalId: id, resourceType: r.Type };
-    const target = parseFunctionRef(ev.str(p.FunctionName, stack), ev, names);
-    const principalText = text(ev, p.Principal, stack);
-    const actionText = text(ev, p.Action, stack);
-    const blockers = p.FunctionUrlAuthType === undefined && p.InvokedViaFunctionUrl === undefined
-      && p.EventSourceToken === undefined && p.PrincipalOrgID === undefined ? NO_BLOCKERS : permissionBlockers(p, ev, stack);
-    out.push({
-      site,
-      source: 'permission',
-      effect: 'Allow',
-      principal: classifyPrincipal(principalText),
-      principalText,
-      invokes: actionInvokes(actionText),
-      actionText,
-      ref: target.ok ? target.ref : undefined,
-      refProblem: target.ok ? undefined : target.reason,
-      sourceArns: p.SourceArn === undefined ? undefined : [ev.str(p.SourceArn, stack)],
-      sourceAccount: p.SourceAccount === undefined ? undefined : ev.str(p.SourceAccount, stack),
-      blockers,
-      orgScoped: p.PrincipalOrgID !== undefined,
-    });
-  }
+  for (let i = 0; i < permissions.length; i++) out.push(permissionGrant(permissions[i], ev, names));
   for (const { stack, id, r } of facts.resources('AWS::Lambda::ResourcePolicy')) {
     const p = r.Properties ?? {};
     const site: Site = { stack, logicalId: id, resourceType: r.Type };
@@ -55,6 +32,33 @@ export function extractGrants(facts: Facts, ev: Evaluator, names: PhysicalNames)
     }
   }
   return out;
+}
+
+/** The grant of one `AWS::Lambda::Permission` (§6.1-§6.4). */
+export function permissionGrant(res: Res, ev: Evaluator, names: PhysicalNames): Grant {
+  const { stack, id, r } = res;
+  const p = r.Properties ?? {};
+  const site: Site = { stack, logicalId: id, resourceType: r.Type };
+  const target = parseFunctionRef(ev.str(p.FunctionName, stack), ev, names);
+  const principalText = text(ev, p.Principal, stack);
+  const actionText = text(ev, p.Action, stack);
+  const blockers = p.FunctionUrlAuthType === undefined && p.InvokedViaFunctionUrl === undefined
+    && p.EventSourceToken === undefined && p.PrincipalOrgID === undefined ? NO_BLOCKERS : permissionBlockers(p, ev, stack);
+  return {
+    site,
+    source: 'permission',
+    effect: 'Allow',
+    principal: classifyPrincipal(principalText),
+    principalText,
+    invokes: actionInvokes(actionText),
+    actionText,
+    ref: target.ok ? target.ref : undefined,
+    refProblem: target.ok ? undefined : target.reason,
+    sourceArns: p.SourceArn === undefined ? undefined : [ev.str(p.SourceArn, stack)],
+    sourceAccount: p.SourceAccount === undefined ? undefined : ev.str(p.SourceAccount, stack),
+    blockers,
+    orgScoped: p.PrincipalOrgID !== undefined,
+  };
 }
 
 /** Shared by every permission without a blocking condition (nothing adds to a grant's blockers once built). */

@@ -55,22 +55,28 @@ export function loadConstructTree(root: IConstruct): TreeSnapshot {
 }
 
 /**
- * Brings a snapshot up to date after fix mode changed the tree, in place: elements added since are
- * rendered, `modified` ones are rendered again, and every other rendering is kept. Sound because fix
- * mode only adds constructs and overrides properties of the elements it names (fix/index.ts); the
- * stacks themselves are unchanged.
+ * Brings a snapshot up to date after fix mode changed the tree, in place: the `added` elements are
+ * rendered, the `modified` ones rendered again, and every other rendering is kept. Sound because fix
+ * mode only adds constructs and overrides properties of elements it names (fix/index.ts FixChange).
+ * Returns where the added resources are.
  */
-export function updateConstructTree(tree: TreeSnapshot, modified: Iterable<CfnElement>): void {
+export function updateConstructTree(
+  tree: TreeSnapshot, added: Iterable<CfnElement>, modified: Iterable<CfnElement>,
+): Array<{ stack: string; logicalId: string }> {
   const loaders = loadersOf(tree);
-  const known = new Set<IConstruct>(tree.elements.values());
-  for (const el of modified) {
-    if (CfnResource.isCfnResource(el)) loaders.get(el.stack)?.rerender(el);
+  const loaderOf = (el: CfnElement) => {
+    const loader = loaders.get(el.stack);
+    if (!loader) throw new Error(`updateConstructTree: ${el.node.path} is not in a stack of the snapshot`);
+    return loader;
+  };
+  for (const el of modified) if (CfnResource.isCfnResource(el)) loaderOf(el).rerender(el);
+  const out: Array<{ stack: string; logicalId: string }> = [];
+  for (const el of added) {
+    const loader = loaderOf(el);
+    const logicalId = loader.addOnce(el);
+    if (logicalId !== undefined && CfnResource.isCfnResource(el)) out.push({ stack: loader.key, logicalId });
   }
-  for (const [stack, loader] of loaders) {
-    for (const el of ownConstructs(stack).elements) {
-      if (!known.has(el)) loader.add(el);
-    }
-  }
+  return out;
 }
 
 /**
@@ -151,6 +157,20 @@ class StackLoader {
       Object.assign((this.template[section] ??= {}), entries);
       for (const logicalId of Object.keys(entries)) this.place(el, logicalId);
     }
+  }
+
+  /** `add`, unless the element is in the template already; its logical id when added. */
+  addOnce(el: CfnElement): string | undefined {
+    let logicalId: string;
+    try {
+      logicalId = this.keys.of(el);
+    } catch {
+      this.add(el); // reports why
+      return undefined;
+    }
+    if (this.tree.elements.has(elementKey(this.key, logicalId))) return undefined;
+    this.add(el);
+    return logicalId;
   }
 
   /** A fresh rendering of a resource added before (its properties were overridden since). */

@@ -23,6 +23,8 @@ export interface FixChange {
   readonly ruleId: string;
   readonly severity: 'info' | 'error';
   readonly message: string;
+  /** The elements this change added to the tree. */
+  readonly added?: readonly CfnElement[];
   /** The existing element whose properties this change overrode (a rendering of it from before is stale). */
   readonly modified?: CfnElement;
 }
@@ -73,6 +75,7 @@ export function applyFixes(input: FixInput): FixChange[] {
           severity: 'info',
           message: `fixed: ${a.created ? 'added' : 'kept'} policy ${a.logicalId} in ${a.stack.node.path} granting lambda:InvokeFunction on `
             + `${refLabel(a.ref)} to the role`,
+          added: a.created ? [a.created] : undefined,
         });
       }
     }
@@ -85,7 +88,8 @@ export function applyFixes(input: FixInput): FixChange[] {
   for (const { o, consolidated } of outcomes) {
     const text = describeOutcome(o, consolidated);
     const target = requestTargets.get(o.request);
-    if (text && target) changes.push({ target, ruleId: o.request.ruleId, severity: 'info', message: text });
+    const added = o.added.flatMap((a) => (a.created ? [a.created] : []));
+    if (text && target) changes.push({ target, ruleId: o.request.ruleId, severity: 'info', message: text, added });
   }
   for (const s of plan.sizes) {
     if (!s.overLimit) continue;

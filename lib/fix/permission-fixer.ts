@@ -26,7 +26,8 @@ export interface AddedPermission {
   readonly stack: Stack;
   readonly sourceArn: string;
   readonly paths: ReadonlySet<InvocationPath>;
-  readonly created: boolean;
+  /** The permission added now; absent when an equal one was there already (kept). */
+  readonly created?: lambda.CfnPermission;
 }
 
 /** The outcome for one request (finding): the permissions that cover its paths, and what could not be done. */
@@ -73,16 +74,15 @@ export function addPermissions(group: PermissionGroup, ctx: FixContext): Request
     }
     const logicalId = fixLogicalId('ApiGwLambdaFix', group.ref.fnLabel, 'permission', refKey(group.ref), group.api.key, symKey(pattern.rest));
     const sourceArn = sourceArnToken(stack, group.api, pattern.rest, ctx.index, apiStack)!;
-    let created = false;
+    let created: lambda.CfnPermission | undefined;
     if (!stack.node.tryFindChild(logicalId)) {
-      const perm = new lambda.CfnPermission(stack, logicalId, {
+      created = new lambda.CfnPermission(stack, logicalId, {
         action: 'lambda:InvokeFunction',
         principal: APIGW,
         functionName: fn.text,
         sourceArn: sourceArn.text,
       });
-      perm.overrideLogicalId(logicalId);
-      created = true;
+      created.overrideLogicalId(logicalId);
     }
     const shown = renderSym(sym(group.api.id, '/', pattern.rest));
     for (const o of mine) o.added.push({ logicalId, stack, sourceArn: shown, paths: covered, created });

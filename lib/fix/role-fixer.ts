@@ -11,7 +11,8 @@ import { resourceElement } from './tokens';
 
 /** One role grant to add: `lambda:InvokeFunction` on an exact reference. */
 export interface RoleGrantOutcome {
-  readonly added: Array<{ logicalId: string; stack: Stack; ref: FunctionRef; created: boolean }>;
+  /** Per grant: the policy added now (`created`), or absent when an equal one was there already. */
+  readonly added: Array<{ logicalId: string; stack: Stack; ref: FunctionRef; created?: iam.CfnPolicy }>;
   readonly problems: string[];
 }
 
@@ -44,9 +45,9 @@ export function grantRole(plan: FixPlan, facts: Facts, ctx: FixContext): RoleGra
       continue;
     }
     const logicalId = fixLogicalId('ApiGwLambdaFixInvoke', roleSite.logicalId, 'role', `${roleSite.stack}|${roleSite.logicalId}`, refKey(ref));
-    let created = false;
+    let created: iam.CfnPolicy | undefined;
     if (!stack.node.tryFindChild(logicalId)) {
-      const policy = new iam.CfnPolicy(stack, logicalId, {
+      created = new iam.CfnPolicy(stack, logicalId, {
         policyName: logicalId.slice(0, 128),
         roles: [role.ref],
         policyDocument: {
@@ -54,8 +55,7 @@ export function grantRole(plan: FixPlan, facts: Facts, ctx: FixContext): RoleGra
           Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: fn.text }],
         },
       });
-      policy.overrideLogicalId(logicalId);
-      created = true;
+      created.overrideLogicalId(logicalId);
     }
     out.added.push({ logicalId, stack, ref, created });
   }

@@ -72,14 +72,14 @@ describe('updateConstructTree', () => {
     return tree.stacks[0].template.Resources ?? {};
   }
 
-  test('adds the elements created since, keeps every other rendering', () => {
+  test('renders the elements added since, keeps every other rendering', () => {
     const { stack, method, tree } = app();
     const before = resources(tree)[stack.getLogicalId(method)];
     const topic = new CfnResource(stack, 'Added', { type: 'AWS::SNS::Topic', properties: { TopicName: 'added' } });
     const render = jest.spyOn(CfnResource.prototype as any, '_toCloudFormation');
     const renderProperties = jest.spyOn(apigw.CfnMethod.prototype as any, 'renderProperties');
     try {
-      updateConstructTree(tree, []);
+      updateConstructTree(tree, [topic], []);
       expect(resources(tree)[stack.getLogicalId(method)]).toBe(before);
       expect(resources(tree).Added.Properties).toEqual({ TopicName: 'added' });
       expect(tree.elements.get(elementKey(stackKeyOf(stack), 'Added'))).toBe(topic);
@@ -96,13 +96,22 @@ describe('updateConstructTree', () => {
     const id = stack.getLogicalId(method);
     expect(resources(tree)[id].Properties.Integration.IntegrationHttpMethod).toBeUndefined();
     method.addPropertyOverride('Integration.IntegrationHttpMethod', 'POST');
-    updateConstructTree(tree, [method]);
+    updateConstructTree(tree, [], [method]);
     expect(resources(tree)[id].Properties.Integration.IntegrationHttpMethod).toBe('POST');
     expect(tree.elements.get(elementKey(stackKeyOf(stack), id))).toBe(method);
   });
 
+  test('an element already in the snapshot is kept; one outside its stacks is rejected by path', () => {
+    const { stack, method, tree } = app();
+    const before = resources(tree)[stack.getLogicalId(method)];
+    updateConstructTree(tree, [method], []);
+    expect(resources(tree)[stack.getLogicalId(method)]).toBe(before);
+    const stranger = new CfnResource(new Stack(new App(), 'Other'), 'Topic', { type: 'AWS::SNS::Topic' });
+    expect(() => updateConstructTree(tree, [stranger], [])).toThrow(/Other\/Topic is not in a stack of the snapshot/);
+  });
+
   test('a snapshot it did not make is rejected', () => {
-    expect(() => updateConstructTree({ stacks: [], elements: new Map(), stackObjects: new Map(), unrenderable: [] }, []))
+    expect(() => updateConstructTree({ stacks: [], elements: new Map(), stackObjects: new Map(), unrenderable: [] }, [], []))
       .toThrow(/not made by loadConstructTree/);
   });
 });
