@@ -87,8 +87,10 @@ export function updateConstructTree(
 export function crossStackReferences(tree: TreeSnapshot): ReadonlyMap<Stack, ReadonlySet<Stack>> {
   const loaders = loadersOf(tree);
   for (const s of tree.stacks) {
-    // DependsOn names resources of its own stack only, and reading it renders the whole entry.
-    for (const r of Object.values<any>(s.template.Resources ?? {})) for (const key of RESOURCE_ENTRY_KEYS) if (key !== 'DependsOn') void r[key];
+    // DependsOn and Condition name elements of their own template (and reading DependsOn renders the whole entry).
+    for (const r of Object.values<any>(s.template.Resources ?? {})) {
+      for (const key of RESOURCE_ENTRY_KEYS) if (key !== 'DependsOn' && key !== 'Condition') void r[key];
+    }
   }
   const out = new Map<Stack, ReadonlySet<Stack>>();
   for (const [stack, loader] of loaders) out.set(stack, loader.producers);
