@@ -1,11 +1,11 @@
 import { IAspect, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { SeverityOverride, validateSeverities } from './engine';
+import { FIX_PLANNING_RULES, SeverityOverride, validateSeverities } from './engine';
 import { FixStageScope, applyFixes, reportChange } from './fix';
 import { isAcknowledged } from './report/acknowledgements';
 import { annotate } from './report/annotations';
 import { LateAnnotate, afterStageSynthesized } from './synthesis-hook';
-import { TreeAnalysis, analyzeTree, analyzeUpdatedTree, analyzeWrittenTree, isUnder } from './tree-analysis';
+import { TreeAnalysis, analyzeTree, analyzeUpdatedTree, analyzeWrittenTree, completeTreeAnalysis, isUnder } from './tree-analysis';
 
 /** Before synthesis, annotations need no carrying into the cloud assembly. */
 const ANNOTATE_NOW: LateAnnotate = (_, write) => write();
@@ -77,14 +77,15 @@ export class ApiGatewayLambdaPermissions implements IAspect {
     // A Stage is synthesized on its own and no reference crosses its boundary: analyse just that Stage.
     const root = Stage.isStage(node) ? node : Stage.of(node) ?? node.node.root;
     if (this.mode === PermissionMode.FIX) {
-      // Repair what is fixable before synthesis; whatever is left is reported as usual.
-      const analysis = analyzeTree(root, this.severities);
+      // Repair what is fixable before synthesis; whatever is left is reported as usual. Only the rules
+      // that plan fixes run first: after a fix every rule runs on the updated analysis anyway.
+      const analysis = analyzeTree(root, this.severities, FIX_PLANNING_RULES);
       const fixable = analysis.targets
         .filter(({ finding, target }) => finding.fix && isUnder(target, node) && !isAcknowledged(target, finding.ruleId))
         .map(({ finding }) => finding);
       const changes = applyFixes({ tree: analysis.tree, facts: analysis.facts, findings: fixable, stageScope: this.stageScope });
       changes.forEach(reportChange);
-      if (changes.length === 0) return this.report(analysis, node, ANNOTATE_NOW);
+      if (changes.length === 0) return this.report(completeTreeAnalysis(analysis, this.severities, FIX_PLANNING_RULES), node, ANNOTATE_NOW);
       // What is left, analysed on the same rendering with the fixes added (reading the written
       // templates back instead would parse every one of them for the same answer).
       const added = changes.flatMap((c) => c.added ?? []);

@@ -1,7 +1,7 @@
 import { Facts, buildFacts, extendFacts } from './facts/build';
 import { StackTemplate } from './facts/template';
 import { RULES } from './rules';
-import { FixPlan, Severity } from './rules/rule';
+import { FixPlan, RuleDefinition, Severity } from './rules/rule';
 
 /** A finding as every front-end reports it. */
 export interface Finding {
@@ -45,8 +45,22 @@ export interface Analysis {
 }
 
 /** The one engine behind every front-end: templates → facts → rules → findings. */
-export function analyze(stacks: readonly StackTemplate[], severities: ReadonlyMap<string, SeverityOverride> = new Map()): Analysis {
-  return check(buildFacts(stacks), severities);
+export function analyze(
+  stacks: readonly StackTemplate[], severities: ReadonlyMap<string, SeverityOverride> = new Map(), rules: readonly RuleDefinition[] = RULES,
+): Analysis {
+  return check(buildFacts(stacks), severities, rules);
+}
+
+/** The rules whose findings carry fix plans: all that fix mode's first analysis needs. */
+export const FIX_PLANNING_RULES: readonly RuleDefinition[] = RULES.filter((r) => r.plansFixes);
+
+/** An analysis made with only some of the rules, completed with the findings of the others. */
+export function completeAnalysis(
+  partial: Analysis, severities: ReadonlyMap<string, SeverityOverride>, ran: readonly RuleDefinition[],
+): Analysis {
+  const rest = check(partial.facts, severities, RULES.filter((r) => !ran.includes(r)));
+  const findings = [...partial.findings, ...rest.findings].sort(compareFindings);
+  return { facts: partial.facts, findings: dedupe(findings) };
 }
 
 /**
@@ -56,12 +70,12 @@ export function analyze(stacks: readonly StackTemplate[], severities: ReadonlyMa
 export function reanalyze(
   prev: Facts, added: ReadonlyArray<{ readonly stack: string; readonly logicalId: string }>, severities: ReadonlyMap<string, SeverityOverride>,
 ): Analysis {
-  return check(extendFacts(prev, added) ?? buildFacts(prev.stacks), severities);
+  return check(extendFacts(prev, added) ?? buildFacts(prev.stacks), severities, RULES);
 }
 
-function check(facts: Facts, severities: ReadonlyMap<string, SeverityOverride>): Analysis {
+function check(facts: Facts, severities: ReadonlyMap<string, SeverityOverride>, rules: readonly RuleDefinition[]): Analysis {
   const findings: Finding[] = [];
-  for (const rule of RULES) {
+  for (const rule of rules) {
     const override = severities.get(rule.id);
     if (override === 'off') continue;
     for (const f of rule.check(facts)) {

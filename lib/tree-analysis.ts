@@ -1,10 +1,10 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { Analysis, Finding, SeverityOverride, analyze, reanalyze } from './engine';
-import type { Facts } from './facts/build';
+import { Analysis, Finding, SeverityOverride, analyze, completeAnalysis, reanalyze } from './engine';
 import { TreeSnapshot, elementKey, loadConstructTree, stackKeyOf, updateConstructTree } from './facts/tree-loader';
 import { loadWrittenTemplates } from './facts/written-loader';
 import { RuleId } from './rule-ids';
+import { RuleDefinition } from './rules/rule';
 
 /** A finding with the construct it is reported on. */
 export interface TreeFinding {
@@ -17,21 +17,33 @@ export interface TreeAnalysis extends Analysis {
   readonly targets: TreeFinding[];
 }
 
-/** Before synthesis (fix mode, `validateScope`): the tree rendered to CloudFormation by us. */
-export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, SeverityOverride>): TreeAnalysis {
-  return analyzeSnapshot(loadConstructTree(root), severities);
+/**
+ * Before synthesis (fix mode, `validateScope`): the tree rendered to CloudFormation by us, checked
+ * by `rules` (fix mode's first analysis: the rules that plan fixes; see completeTreeAnalysis).
+ */
+export function analyzeTree(root: IConstruct, severities: ReadonlyMap<string, SeverityOverride>, rules?: readonly RuleDefinition[]): TreeAnalysis {
+  const tree = loadConstructTree(root);
+  return onTree(tree, analyze(tree.stacks, severities, rules), severities);
+}
+
+/** An `analyzeTree` made with only some rules (`ran`), completed with the others on the same facts. */
+export function completeTreeAnalysis(
+  partial: TreeAnalysis, severities: ReadonlyMap<string, SeverityOverride>, ran: readonly RuleDefinition[],
+): TreeAnalysis {
+  return onTree(partial.tree, completeAnalysis(partial, severities, ran), severities);
 }
 
 /**
- * Fix mode, after its changes: the analysis of `analyzeTree` brought up to date. The snapshot is
- * updated in place (the elements the fixes added, those they overrode; every other rendering is
- * kept), and the facts are extended with what was added when nothing was overridden.
+ * Fix mode, after its changes: the analysis of `analyzeTree` brought up to date, with every rule. The
+ * snapshot is updated in place (the elements the fixes added, those they overrode; every other
+ * rendering is kept), and the facts are extended with what was added when nothing was overridden.
  */
 export function analyzeUpdatedTree(
   prev: TreeAnalysis, added: Iterable<CfnElement>, modified: readonly CfnElement[], severities: ReadonlyMap<string, SeverityOverride>,
 ): TreeAnalysis {
   const resources = updateConstructTree(prev.tree, added, modified);
-  return analyzeSnapshot(prev.tree, severities, modified.length === 0 ? { facts: prev.facts, added: resources } : undefined);
+  const analysis = modified.length === 0 ? reanalyze(prev.facts, resources, severities) : analyze(prev.tree.stacks, severities);
+  return onTree(prev.tree, analysis, severities);
 }
 
 /**
@@ -41,7 +53,8 @@ export function analyzeUpdatedTree(
 export function analyzeWrittenTree(
   root: IConstruct, severities: ReadonlyMap<string, SeverityOverride>, templatePaths?: ReadonlyMap<string, string>,
 ): TreeAnalysis {
-  return analyzeSnapshot(loadWrittenTemplates(root, templatePaths), severities);
+  const tree = loadWrittenTemplates(root, templatePaths);
+  return onTree(tree, analyze(tree.stacks, severities), severities);
 }
 
 /**
@@ -49,10 +62,7 @@ export function analyzeWrittenTree(
  * engine's findings mapped to constructs, plus an Unverifiable finding for every element the loader
  * could not render or read (never a silent pass).
  */
-function analyzeSnapshot(
-  tree: TreeSnapshot, severities: ReadonlyMap<string, SeverityOverride>, base?: { facts: Facts; added: ReadonlyArray<{ stack: string; logicalId: string }> },
-): TreeAnalysis {
-  const { facts, findings } = base ? reanalyze(base.facts, base.added, severities) : analyze(tree.stacks, severities);
+function onTree(tree: TreeSnapshot, { facts, findings }: Analysis, severities: ReadonlyMap<string, SeverityOverride>): TreeAnalysis {
   const targets: TreeFinding[] = [];
   for (const f of findings) {
     const target = tree.elements.get(elementKey(f.stackKey, f.logicalId)) ?? tree.stackObjects.get(f.stackKey);

@@ -21,6 +21,7 @@ export const CallerCredentials: RuleDefinition = {
     + 'can call the method and every such caller has the grant; when no app-defined caller is visible the callers are '
     + 'outside the app and a warning asks for a manual check. Fix mode adds the grant to caller roles defined in the app.',
   fixable: true,
+  plansFixes: true,
   check: (facts) => {
     const out: RuleFinding[] = [];
     for (const inv of facts.invocations) {

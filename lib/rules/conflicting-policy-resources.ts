@@ -9,6 +9,7 @@ export const ConflictingPolicyResources: RuleDefinition = {
   rationale: 'PutResourcePolicy replaces the whole policy, so whichever is applied last silently removes the '
     + 'other\'s statements.',
   fixable: false,
+  plansFixes: false,
   check: (facts) => {
     const byRef = new Map<string, { ref: FunctionRef; policies: Site[]; permissions: Set<string> }>();
     const entry = (ref: FunctionRef) => {

@@ -36,6 +36,7 @@ export const CredentialsRoleCannotInvoke: RuleDefinition = {
     + 'LambdaIntegration({ credentialsRole }) adds only a resource-policy statement, which this mode ignores, and never '
     + 'grants the role. Fix mode adds the grant to roles defined in the app.',
   fixable: true,
+  plansFixes: true,
   check: (facts) => roleCredentialIssues(facts)
     .filter((i) => i.kind === 'cannot-invoke')
     .map((i): RuleFinding => ({ site: i.site, message: i.message, fix: i.fix })),

@@ -11,6 +11,7 @@ export const GrantMismatch: RuleDefinition = {
     + 'InvokedViaFunctionUrl or EventSourceToken condition, a SourceAccount other than the API owner, or a matching Deny '
     + 'never lets API Gateway invoke the function.',
   fixable: true,
+  plansFixes: true,
   check: (facts) => coverageFindings(facts, 'GrantMismatch', (i) =>
     `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(i.ref!)}, but no statement on it can authorize `
     + `API Gateway: ${i.details.join('; ')} (${listPaths(i.paths)}). Add a statement with Action lambda:InvokeFunction, Principal `

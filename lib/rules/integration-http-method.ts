@@ -7,6 +7,7 @@ export const IntegrationHttpMethod: RuleDefinition = {
   rationale: 'API Gateway calls Lambda\'s Invoke API, which only accepts POST: "For Lambda integrations, you must use the '
     + 'HTTP method of POST for the integration request".',
   fixable: true,
+  plansFixes: true,
   check: (facts) => {
     const out: RuleFinding[] = [];
     for (const inv of facts.invocations) {

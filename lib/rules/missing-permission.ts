@@ -12,6 +12,7 @@ export const MissingPermission: RuleDefinition = {
     + '"Execution failed due to configuration error: Invalid permissions on Lambda function". CloudFormation, L1 '
     + 'constructs, OpenAPI bodies and imported functions do not add it for you.',
   fixable: true,
+  plansFixes: true,
   check: (facts) => coverageFindings(facts, 'MissingPermission', (i) =>
     `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(i.ref!)} but no resource-policy statement lets `
     + `apigateway.amazonaws.com invoke it (${listPaths(i.paths)}). Add an AWS::Lambda::Permission with Principal `

@@ -9,6 +9,7 @@ export const OverBroadPermission: RuleDefinition = {
   rationale: 'Such a statement lets any API Gateway API, in any account, invoke the function (the confused-deputy '
     + 'problem). Scope the SourceArn to this API id.',
   fixable: false,
+  plansFixes: false,
   check: (facts) => {
     const out: RuleFinding[] = [];
     const grants = facts.grants;

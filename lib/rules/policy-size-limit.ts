@@ -51,6 +51,7 @@ export const PolicySizeLimit: RuleDefinition = {
     + 'scopePermissionToMethod: false / scopePermissionToRoute: false replace them with one statement per API and stack. '
     + 'Fix mode consolidates the grants it adds itself; it never deletes yours.',
   fixable: true,
+  plansFixes: false,
   check: (facts) => {
     const byRef = new Map<string, Grant[]>();
     const all = facts.grants;

@@ -11,6 +11,7 @@ export const QualifierMismatch: RuleDefinition = {
   rationale: 'A function, each of its versions and each alias has its own resource policy: a permission on fn does not '
     + 'cover fn:live and vice versa. Lambda cannot attach a policy to $LATEST at all.',
   fixable: true,
+  plansFixes: true,
   check: (facts) => coverageFindings(facts, 'QualifierMismatch', (i) => {
     const ref = i.ref!;
     if (ref.qualifierKey === '$LATEST') {

@@ -35,7 +35,14 @@ export interface RuleDefinition {
   readonly summary: string;
   /** Why it matters, for docs and verbose output. */
   readonly rationale: string;
+  /** Whether fix mode repairs what it reports (docs, SARIF). */
   readonly fixable: boolean;
+  /**
+   * Whether its findings carry fix plans (`RuleFinding.fix`): fix mode's first analysis runs only
+   * these rules. Not the same as `fixable`: PolicySizeLimit is fixable in that fix mode keeps the
+   * grants it adds under the limit, but its findings plan nothing.
+   */
+  readonly plansFixes: boolean;
   /** Pure check over the facts: never reads files, walks constructs or mutates. */
   check(facts: Facts): RuleFinding[];
 }

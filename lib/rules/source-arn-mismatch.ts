@@ -11,6 +11,7 @@ export const SourceArnMismatch: RuleDefinition = {
     + 'path (so {param} and ANY must be *), HTTP $default routes have two segments after the API id, authorizers use '
     + '…/authorizers/<id>, and every stage that deploys the API must be covered.',
   fixable: true,
+  plansFixes: true,
   check: (facts) => coverageFindings(facts, 'SourceArnMismatch', (i) => {
     const shown = i.details.slice(0, 5).join('; ') + (i.details.length > 5 ? `; and ${i.details.length - 5} more` : '');
     return `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(i.ref!)}, but no grant's SourceArn covers `

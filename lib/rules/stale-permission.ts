@@ -11,6 +11,7 @@ export const StalePermission: RuleDefinition = {
   rationale: 'Leftover grants widen the function\'s attack surface and usually mean an integration was moved to another '
     + 'function, alias or API while its permission was not.',
   fixable: false,
+  plansFixes: false,
   check: (facts) => {
     const routed = routedReferences(facts);
     const opaque = opaqueApis(facts);

@@ -11,6 +11,7 @@ export const Unverifiable: RuleDefinition = {
     + 'OpenAPI body in S3 or a token that resolves to nothing known cannot be checked here; the checker says so instead '
     + 'of passing silently.',
   fixable: false,
+  plansFixes: false,
   check: (facts) => {
     const out: RuleFinding[] = [];
     for (const i of coverage(facts)) {

@@ -11,13 +11,13 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { ApiGatewayLambdaPermissions, ApiGatewayLambdaPermissionsProps, FixStageScope, PermissionMode } from '../../lib';
-import { analyze } from '../../lib/engine';
+import { FIX_PLANNING_RULES, analyze } from '../../lib/engine';
 import { applyFixes } from '../../lib/fix';
 import { loadConstructTree } from '../../lib/facts/tree-loader';
 import * as writtenLoader from '../../lib/facts/written-loader';
 import { fn } from '../helpers';
 import {
-  ALIAS_MISMATCH, CROSS_STACK, CROSS_STACK_CYCLE, EXTRA_STAGE, NESTED_STACK, POST_FIX, REST_L1, cfnMethod, restApi,
+  ALIAS_MISMATCH, CROSS_STACK, CROSS_STACK_CYCLE, EXTRA_STAGE, FIXABLE, GOOD, NESTED_STACK, POST_FIX, REST_L1, cfnMethod, restApi,
 } from './fix-cases';
 import { addedPermissions, check, errors, synth } from './fix-harness';
 
@@ -246,6 +246,29 @@ describe('credentials role (mode B, C35): lambda:InvokeFunction on the exact ref
 });
 
 describe('what is left after fixing', () => {
+  test('with nothing to fix, every rule still reports: the same findings as report mode', () => {
+    const build = (app: App) => {
+      const s = new Stack(app, 'Stack');
+      const f = fn(s, 'Handler');
+      new apigw.RestApi(s, 'Api').root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(f));
+      // No SourceArn: any API of any account may invoke it (OverBroadPermission, which plans no fix).
+      f.addPermission('AnyApi', { principal: new iam.ServicePrincipal('apigateway.amazonaws.com') });
+    };
+    const shown = (r: ReturnType<typeof synth>) => r.annotations.map((a) => `${a.level} ${a.path} ${a.message}`).sort();
+    const fixed = synth(build, { props: FIX });
+    expect(fixed.annotations.map((a) => a.ruleId)).toContain('ApiGwLambda-OverBroadPermission');
+    expect(shown(fixed)).toEqual(shown(synth(build, { props: { mode: PermissionMode.REPORT } })));
+  });
+
+  test('the rules fix mode runs first are all the rules whose findings plan a fix', () => {
+    const planning = FIX_PLANNING_RULES.map((r) => r.id);
+    for (const c of [...FIXABLE, ...GOOD]) {
+      const app = new App();
+      c.build(app);
+      for (const f of analyze(loadConstructTree(app).stacks).findings) if (f.fix) expect(planning).toContain(f.ruleId);
+    }
+  });
+
   test('is analysed on the rendering the fix started from, with the fixes added: no template is read back', () => {
     const readBack = jest.spyOn(writtenLoader, 'loadWrittenTemplates');
     try {
