@@ -340,6 +340,8 @@ class StackAwareResolver extends DefaultTokenResolver {
   private readonly memo = new Map<IResolvable, string | number | boolean | null | undefined>();
   /** The stacks of the cross-stack references rendered (never memoized: they render as objects). */
   readonly producers = new Set<Stack>();
+  /** The same-stack reference targets whose logical id is in the memo already. */
+  private readonly seeded = new WeakSet<CfnElement>();
 
   constructor(private readonly consumer: Stack, private readonly keys: RenderKeys) {
     super(new JoinConcat());
@@ -381,8 +383,6 @@ class StackAwareResolver extends DefaultTokenResolver {
     const id = this.keys.known(target);
     if (id !== undefined) this.seed(target.logicalId, id);
   }
-
-  private readonly seeded = new WeakSet<CfnElement>();
 }
 
 /** Joins string fragments with tokens the way CloudFormation would: Fn::Join with an empty delimiter. */
