@@ -1,5 +1,12 @@
 import { App, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { buildBenchApp } from '../../bench/app';
+import { CROSS_STACK_REF } from '../../lib/facts/template';
 import { crossStackReferences, elementKey, loadConstructTree, logicalIdOf, stackKeyOf, updateConstructTree } from '../../lib/facts/tree-loader';
 
 describe('logicalIdOf', () => {
@@ -113,6 +120,73 @@ describe('updateConstructTree', () => {
   test('a snapshot it did not make is rejected', () => {
     expect(() => updateConstructTree({ stacks: [], elements: new Map(), stackObjects: new Map(), unrenderable: [] }, [], []))
       .toThrow(/not made by loadConstructTree/);
+  });
+});
+
+describe('the rendering', () => {
+  /** `Fn::Join` with an empty delimiter, flattened and with adjacent strings merged: ours and the CDK's join differently. */
+  function normalized(x: any): any {
+    if (Array.isArray(x)) return x.map(normalized);
+    if (!x || typeof x !== 'object') return x;
+    const keys = Object.keys(x);
+    if (keys.length === 1 && keys[0] === 'Fn::Join' && x['Fn::Join'][0] === '') {
+      const parts: any[] = [];
+      const add = (p: any) => {
+        const n = normalized(p);
+        if (n && typeof n === 'object' && Object.keys(n).length === 1 && n['Fn::Join']?.[0] === '') n['Fn::Join'][1].forEach(add);
+        else if (typeof n === 'string' && typeof parts[parts.length - 1] === 'string') parts[parts.length - 1] += n;
+        else if (n !== '') parts.push(n);
+      };
+      x['Fn::Join'][1].forEach(add);
+      return parts.length === 1 && typeof parts[0] === 'string' ? parts[0] : { 'Fn::Join': ['', parts] };
+    }
+    return Object.fromEntries(keys.map((k) => [k, normalized(x[k])]));
+  }
+
+  /** Cross-stack references are markers in the rendering and imports or nested-stack parameters once written. */
+  function hasMarker(x: any): boolean {
+    return !!x && typeof x === 'object' && (CROSS_STACK_REF in x || Object.values(x).some(hasMarker));
+  }
+
+  function variedStack(app: App): Stack {
+    const stack = new Stack(app, 'Varied');
+    const fn = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x'), environment: { STAGE: 'prod' },
+    });
+    const alias = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: fn.currentVersion });
+    const rest = new apigw.RestApi(stack, 'Rest');
+    rest.root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(alias));
+    rest.root.addMethod('ANY', new apigw.LambdaIntegration(fn, { proxy: false }));
+    const http = new apigwv2.HttpApi(stack, 'Http');
+    http.addRoutes({ path: '/things/{id}', methods: [apigwv2.HttpMethod.GET], integration: new integrations.HttpLambdaIntegration('I', fn) });
+    fn.grantInvoke(new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com') }));
+    new CfnResource(stack, 'Refs', { type: 'Custom::Refs', properties: { Name: fn.functionName, Arn: fn.functionArn, Both: `${fn.functionName}/${alias.aliasName}` } });
+    return stack;
+  }
+
+  test('is what synthesis writes, resource by resource (references, aliases, versions, joins, nested stacks)', () => {
+    const app = new App();
+    variedStack(app);
+    buildBenchApp(app, { routes: 40 });
+    const tree = loadConstructTree(app);
+    let compared = 0;
+    for (const st of tree.stacks) {
+      const written = Template.fromStack(tree.stackObjects.get(st.key)!).toJSON().Resources;
+      for (const [id, r] of Object.entries<any>(st.template.Resources!)) {
+        // Keyed by the id the hash is appended to (RenderKeys), and referenced so by its stages.
+        if (r.Type === 'AWS::ApiGateway::Deployment') continue;
+        const mine = normalized(r.Properties);
+        if (hasMarker(mine)) continue;
+        const theirs = normalized(written[id]?.Properties);
+        if (r.Type === 'AWS::ApiGateway::Stage') {
+          delete mine.DeploymentId;
+          delete theirs.DeploymentId;
+        }
+        expect({ stack: st.key, id, properties: mine }).toEqual({ stack: st.key, id, properties: theirs });
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 });
 
