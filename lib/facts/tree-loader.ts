@@ -1,11 +1,9 @@
-import {
-  CfnElement, CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack,
-  Token, Tokenization,
-} from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { FunctionBase } from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { RESOURCE_ENTRY_KEYS, ResourceEntryRender } from './resource-entry';
-import { CROSS_STACK_REF, StackTemplate } from './template';
+import { StackTemplate } from './template';
+import { LoadKeys, StackAwareResolver } from './tree-resolver';
 
 /** The analysable view of a construct tree, with a way back from (stack, logical id) to constructs. */
 export interface TreeSnapshot {
@@ -130,11 +128,11 @@ class StackLoader {
     this.resolver = new StackAwareResolver(stack, keys);
   }
 
-  readonly resolveValue = (value: unknown): any => Tokenization.resolve(value, { scope: this.stack, resolver: this.resolver, preparing: false });
+  readonly resolveValue = (value: unknown): any => this.resolver.render(value);
 
   /** A value the template does not contain: its cross-stack references are no dependencies of the stack. */
   resolveOutsideTemplate(value: unknown): any {
-    return Tokenization.resolve(value, { scope: this.stack, resolver: new StackAwareResolver(this.stack, this.keys), preparing: false });
+    return new StackAwareResolver(this.stack, this.keys).render(value);
   }
 
   add(el: CfnElement): void {
@@ -249,7 +247,7 @@ export function logicalIdOf(el: CfnElement): string {
  * except as the Deployment's own key (stages name their API, not their deployment: collect-stages.ts;
  * no rule reports on a Deployment), so the load keys it by the id the CDK appends the hash to.
  */
-class RenderKeys {
+class RenderKeys implements LoadKeys {
   private readonly placeholders = new WeakSet<CfnElement>();
   /** Each element's key, once computed: the CDK allocates a logical id anew (an MD5 over its path) each time it is asked. */
   private readonly ids = new Map<CfnElement, string>();
@@ -266,6 +264,10 @@ class RenderKeys {
   /** The key of an element this load has already keyed. */
   known(el: CfnElement): string | undefined {
     return this.ids.get(el);
+  }
+
+  stackKey(stack: Stack): string {
+    return stackKeyOf(stack);
   }
 
   private compute(el: CfnElement): string {
@@ -327,77 +329,6 @@ export function ownConstructs(stack: Stack): { elements: CfnElement[]; skipPermi
   };
   visit(stack);
   return { elements, skipPermissionImports };
-}
-
-class StackAwareResolver extends DefaultTokenResolver {
-  /**
-   * Token → resolved string, for this stack and this load only (fix mode's changes before an update
-   * add elements and override properties, which no memoized token reads).
-   * Some tokens are expensive and recur: a REST Deployment's logical id hashes its whole API each
-   * time it is resolved (its own key, each Stage's DeploymentId). Only primitives are kept: synthesis
-   * deep-merges property overrides into resolved objects in place.
-   */
-  private readonly memo = new Map<IResolvable, string | number | boolean | null | undefined>();
-  /** The stacks of the cross-stack references rendered (never memoized: they render as objects). */
-  readonly producers = new Set<Stack>();
-  /** The same-stack reference targets whose logical id is in the memo already. */
-  private readonly seeded = new WeakSet<CfnElement>();
-
-  constructor(private readonly consumer: Stack, private readonly keys: RenderKeys) {
-    super(new JoinConcat());
-  }
-
-  /** Resolves `token` (a token string) to `value` in this load. */
-  public seed(token: string, value: string): void {
-    const t = Tokenization.reverseString(token).firstToken;
-    if (t) this.memo.set(t, value);
-  }
-
-  public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
-    if (this.memo.has(t)) return this.memo.get(t);
-    const v = this.resolveUncached(t, context, postProcessor);
-    if (v === null || typeof v !== 'object') this.memo.set(t, v);
-    return v;
-  }
-
-  private resolveUncached(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
-    if (Reference.isReference(t) && CfnElement.isCfnElement(t.target)) {
-      const producer = Stack.of(t.target);
-      if (producer !== this.consumer) {
-        this.producers.add(producer);
-        const logicalId = this.keys.of(t.target as CfnElement);
-        return { [CROSS_STACK_REF]: [stackKeyOf(producer), logicalId, t.displayName] };
-      }
-      this.seedLogicalId(t.target);
-    }
-    return super.resolveToken(t, context, postProcessor);
-  }
-
-  /**
-   * A reference renders its target's `logicalId` token, whose producer allocates the id anew; the
-   * load has keyed the target already (a few thousand referenced elements, 0.15 s at 8,000 routes).
-   */
-  private seedLogicalId(target: CfnElement): void {
-    if (this.seeded.has(target)) return;
-    this.seeded.add(target);
-    const id = this.keys.known(target);
-    if (id !== undefined) this.seed(target.logicalId, id);
-  }
-}
-
-/** Joins string fragments with tokens the way CloudFormation would: Fn::Join with an empty delimiter. */
-class JoinConcat implements IFragmentConcatenator {
-  public join(left: any, right: any): any {
-    if (typeof left === 'string' && typeof right === 'string') return left + right;
-    const parts = [...joinParts(left), ...joinParts(right)];
-    return { 'Fn::Join': ['', parts] };
-  }
-}
-
-function joinParts(x: any): any[] {
-  if (x === undefined || x === '') return [];
-  if (x && typeof x === 'object' && Array.isArray(x['Fn::Join']) && x['Fn::Join'][0] === '') return x['Fn::Join'][1];
-  return [x];
 }
 
 /** The cause of a resolution error, without the CDK's nested "Resolution error:" prefixes. */
