@@ -9,10 +9,9 @@ import {
 import { CROSS_STACK_REF } from '../../lib/facts/template';
 import { JoinConcat, LoadKeys, StackAwareResolver } from '../../lib/facts/tree-resolver';
 
-function keysOf(app: App): LoadKeys {
-  const id = (el: CfnElement) => el.stack.resolve(el.logicalId);
-  return { of: id, known: id, stackKey: (s: Stack) => s.node.path };
-}
+/** Keys as the CDK allocates them (the loader's RenderKeys differ only for REST deployments). */
+const id = (el: CfnElement) => el.stack.resolve(el.logicalId);
+const KEYS: LoadKeys = { of: id, known: id, stackKey: (s: Stack) => s.node.path };
 
 function setup() {
   const app = new App();
@@ -20,13 +19,12 @@ function setup() {
   const other = new Stack(app, 'Producer');
   const topic = new CfnResource(stack, 'Topic', { type: 'AWS::SNS::Topic' });
   const queue = new CfnResource(other, 'Queue', { type: 'AWS::SQS::Queue' });
-  const keys = keysOf(app);
   const both = (value: unknown) => ({
-    walked: new StackAwareResolver(stack, keys).render(value),
-    cdk: Tokenization.resolve(value, { scope: stack, resolver: new StackAwareResolver(stack, keys), preparing: false }),
+    walked: new StackAwareResolver(stack, KEYS).render(value),
+    cdk: Tokenization.resolve(value, { scope: stack, resolver: new StackAwareResolver(stack, KEYS), preparing: false }),
     plain: Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new JoinConcat()), preparing: false }),
   });
-  return { stack, other, topic, queue, both };
+  return { stack, topic, queue, both };
 }
 
 describe('StackAwareResolver.render', () => {
@@ -54,7 +52,7 @@ describe('StackAwareResolver.render', () => {
     const p = new Stack(app, 'P');
     const t = new CfnResource(s, 'T', { type: 'AWS::SNS::Topic' });
     const q = new CfnResource(p, 'Q', { type: 'AWS::SQS::Queue' });
-    const resolver = new StackAwareResolver(s, keysOf(app));
+    const resolver = new StackAwareResolver(s, KEYS);
     expect(resolver.render({ a: t.ref, b: q.getAtt('Arn'), c: s.account })).toEqual({
       a: { Ref: 'T' }, b: { [CROSS_STACK_REF]: ['P', 'Q', 'Arn'] }, c: { Ref: 'AWS::AccountId' },
     });
@@ -69,12 +67,11 @@ describe('StackAwareResolver.render', () => {
         return `throws: ${(e as Error).message.split('\n')[0].replace(/Path: \S+/, '')}`;
       }
     };
-    const keys = keysOf(stack.node.root as App);
     const list = Token.asList(Lazy.list({ produce: () => ['a'] }));
     for (const bad of [{ s: `x${list}` }, { [topic.ref]: 'v' }, { c: stack }, { f: () => 1 }]) {
-      const walked = outcome(() => new StackAwareResolver(stack, keys).render(bad));
+      const walked = outcome(() => new StackAwareResolver(stack, KEYS).render(bad));
       expect(walked).toMatch(/^throws: /);
-      expect(walked).toBe(outcome(() => Tokenization.resolve(bad, { scope: stack, resolver: new StackAwareResolver(stack, keys), preparing: false })));
+      expect(walked).toBe(outcome(() => Tokenization.resolve(bad, { scope: stack, resolver: new StackAwareResolver(stack, KEYS), preparing: false })));
     }
   });
 });
