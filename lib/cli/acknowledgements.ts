@@ -38,8 +38,9 @@ export function acknowledgements(input: LoadedInput): AcknowledgementLookup {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       const metadata = resources[id]?.Metadata;
-      // Most resources have no Metadata: skip the call (and its message text) for them.
-      if (!metadata || typeof metadata !== 'object') continue;
+      // Most resources carry no acknowledgement (CDK templates give each one Metadata all the same):
+      // skip the call, and the message text it is given, for them.
+      if (!metadata || typeof metadata !== 'object' || (metadata[PACKAGE_NAME] === undefined && metadata.cdk_nag === undefined)) continue;
       const acks = readAcks(metadata, s, `resource '${id}'`);
       if (acks.length) byResource.set(`${s.key}|${id}`, acks);
     }
