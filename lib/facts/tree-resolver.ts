@@ -56,11 +56,9 @@ export class StackAwareResolver extends DefaultTokenResolver {
   }
 
   public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
-    if (this.memo.has(t)) return this.memo.get(t);
-    const direct = this.reference(t);
-    if (direct !== undefined) return direct;
-    // Met inside a value the CDK resolves (a Lazy's): resolved here all the same.
-    if (isPlainIntrinsic(t) && context.documentPath.length <= 100) return this.value((t as any).value, context.documentPath.length + 1);
+    // Also met inside values the CDK resolves (a Lazy's): what can be rendered here is, all the same.
+    const here = this.resolveHere(t, context.documentPath.length);
+    if (here !== NOT_HERE) return here;
     const v = super.resolveToken(t, context, postProcessor);
     if (v === null || typeof v !== 'object') this.memo.set(t, v);
     return v;
@@ -119,12 +117,18 @@ export class StackAwareResolver extends DefaultTokenResolver {
   }
 
   private token(t: IResolvable, depth: number): any {
+    const here = this.resolveHere(t, depth);
+    return here !== NOT_HERE ? here : this.cdk(t);
+  }
+
+  /** A token this resolver renders itself (a memoized value, a reference, a plain intrinsic); else NOT_HERE. */
+  private resolveHere(t: IResolvable, depth: number): any {
     if (this.memo.has(t)) return this.memo.get(t);
     const ref = this.reference(t);
     if (ref !== undefined) return ref;
     // A plain Intrinsic resolves to its value, resolved in turn (`Fn.join` and the like are subclasses: the CDK's way).
     if (isPlainIntrinsic(t) && depth <= 100) return this.value((t as any).value, depth + 1);
-    return this.cdk(t);
+    return NOT_HERE;
   }
 
   /** A reference rendered here: a cross-stack marker, or a plain CfnReference's intrinsic; else undefined. */
@@ -158,6 +162,8 @@ export class StackAwareResolver extends DefaultTokenResolver {
     if (id !== undefined) this.seed(target.logicalId, id);
   }
 }
+
+const NOT_HERE = Symbol('not rendered here');
 
 /** An `Intrinsic` itself (subclasses such as `Fn.select`'s and `Reference` resolve their own way): its value, resolved. */
 function isPlainIntrinsic(t: IResolvable): boolean {
