@@ -40,6 +40,9 @@ export class StackAwareResolver extends DefaultTokenResolver {
   readonly producers = new Set<Stack>();
   /** The same-stack reference targets whose logical id is in the memo already. */
   private readonly seeded = new WeakSet<CfnElement>();
+  /** How many of the CDK's walks (`cdk`) are under way: each starts its path, and so its cycle check, afresh. */
+  private nested = 0;
+
   constructor(private readonly consumer: Stack, private readonly keys: LoadKeys) {
     super(JOIN_CONCAT);
   }
@@ -127,7 +130,8 @@ export class StackAwareResolver extends DefaultTokenResolver {
     const ref = this.reference(t);
     if (ref !== undefined) return ref;
     // A plain Intrinsic resolves to its value, resolved in turn (`Fn.join` and the like are subclasses: the CDK's way).
-    if (isPlainIntrinsic(t) && depth <= 100) return this.value((t as any).value, depth + 1);
+    // Deep in walks of both kinds, as in a cycle through a Lazy, it is left to the CDK, whose walk then reports the cycle.
+    if (isPlainIntrinsic(t) && depth <= 100 && this.nested <= MAX_NESTED) return this.value((t as any).value, depth + 1);
     return NOT_HERE;
   }
 
@@ -148,7 +152,12 @@ export class StackAwareResolver extends DefaultTokenResolver {
   }
 
   private cdk(x: unknown): any {
-    return Tokenization.resolve(x, { scope: this.consumer, resolver: this, preparing: false });
+    this.nested++;
+    try {
+      return Tokenization.resolve(x, { scope: this.consumer, resolver: this, preparing: false });
+    } finally {
+      this.nested--;
+    }
   }
 
   /**
@@ -164,6 +173,9 @@ export class StackAwareResolver extends DefaultTokenResolver {
 }
 
 const NOT_HERE = Symbol('not rendered here');
+
+/** CDK walks nested in one another (a Lazy inside an intrinsic inside a Lazy…) beyond which intrinsics go the CDK's way. */
+const MAX_NESTED = 20;
 
 /** An `Intrinsic` itself (subclasses such as `Fn.select`'s and `Reference` resolve their own way): its value, resolved. */
 function isPlainIntrinsic(t: IResolvable): boolean {

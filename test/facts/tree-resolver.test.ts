@@ -74,4 +74,21 @@ describe('StackAwareResolver.render', () => {
       expect(walked).toBe(outcome(() => Tokenization.resolve(bad, { scope: stack, resolver: new StackAwareResolver(stack, KEYS), preparing: false })));
     }
   });
+
+  test('reports a cycle through a Lazy and an intrinsic as the CDK does, not with a stack overflow', () => {
+    const value: any = { x: 'a' };
+    const cyclic = new Intrinsic(value);
+    value.x = Token.asString(Lazy.any({ produce: () => ({ y: Token.asString(cyclic) }) }));
+    const cause = (f: () => unknown) => {
+      try {
+        f();
+        return 'no error';
+      } catch (e) {
+        return (e as Error).message.replace(/^(Resolution error: )+/, '').replace(/ Path: .*/s, '');
+      }
+    };
+    const walked = cause(() => new StackAwareResolver(stack, KEYS).render({ p: cyclic }));
+    expect(walked).toBe('Unable to resolve object tree with circular reference.');
+    expect(walked).toBe(cause(() => stack.resolve({ p: cyclic })));
+  });
 });
