@@ -3,7 +3,8 @@
  * annotations into the cloud assembly after the fact. These cases pin what that must guarantee.
  */
 import {
-  App, AspectPriority, Aspects, DockerImageAssetLocation, FileAssetLocation, IAspect, ISynthesisSession, NestedStack, Stack, StackSynthesizer,
+  App, AspectPriority, Aspects, CfnElement, CfnResource, DockerImageAssetLocation, FileAssetLocation, IAspect, ISynthesisSession, Lazy, NestedStack, Stack,
+  StackSynthesizer,
 } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -105,6 +106,43 @@ describe('report mode sees the templates as synthesized', () => {
     const { targets } = analyzeWrittenTree(app, new Map());
     expect(targets.map((t) => [t.finding.ruleId, t.target.node.path])).toEqual([['ApiGwLambda-Unverifiable', 'Stack']]);
     expect(targets[0].finding.message).toMatch(/^could not analyse stack Stack: its synthesized template .*Stack\.template\.json cannot be read/);
+  });
+
+  describe('findings are mapped to the constructs that made them', () => {
+    /** restApp with broken grants, and an element whose logical id is a token (as a Deployment's or a `currentVersion`'s is). */
+    function withTokenId(on: 'topic' | 'permission'): { app: App; stack: Stack; tokenNamed: CfnElement; produced: () => number } {
+      const { app, stack } = restApp();
+      Aspects.of(app).add(new BreakSourceArns(), { priority: AspectPriority.READONLY + 1 });
+      let produced = 0;
+      const tokenNamed = on === 'topic'
+        ? new CfnResource(stack, 'Topic', { type: 'AWS::SNS::Topic' })
+        : stack.node.findAll().find((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)!;
+      tokenNamed.overrideLogicalId(Lazy.uncachedString({
+        produce: () => {
+          produced++;
+          return on === 'topic' ? 'TopicHashed' : 'GrantHashed';
+        },
+      }));
+      app.synth();
+      return { app, stack, tokenNamed, produced: () => produced };
+    }
+
+    test('a finding on an element named by its path does not resolve the ids that are tokens', () => {
+      const { app, produced } = withTokenId('topic');
+      const before = produced();
+      const { targets } = analyzeWrittenTree(app, new Map());
+      expect(targets.map((t) => [t.finding.ruleId, t.target.node.path])).toContainEqual(
+        ['ApiGwLambda-SourceArnMismatch', 'Stack/Api/Default/items/GET/Resource']);
+      expect(produced()).toBe(before);
+    });
+
+    test('a finding on an element whose logical id is a token still reaches it', () => {
+      const { app, tokenNamed } = withTokenId('permission');
+      const { targets } = analyzeWrittenTree(app, new Map());
+      const onIt = targets.filter((t) => t.finding.logicalId === 'GrantHashed');
+      expect(onIt.map((t) => t.finding.ruleId)).toContain('ApiGwLambda-StalePermission');
+      expect(onIt.every((t) => t.target === tokenNamed)).toBe(true);
+    });
   });
 
   test('a synthesizer that cannot be wrapped falls back to analysing before synthesis', () => {

@@ -235,9 +235,19 @@ export function stackIdentity(stack: Stack): Pick<StackTemplate, 'key' | 'displa
  * be a token (a hash-derived override); resolving stays the fallback should that private method go.
  */
 export function logicalIdOf(el: CfnElement): string {
+  const id = producedLogicalId(el);
+  return plainId(id) ?? el.stack.resolve(id);
+}
+
+/** What the CDK's producer behind the element's `logicalId` token returns: the id, or a token (see logicalIdOf). */
+export function producedLogicalId(el: CfnElement): unknown {
   const produce = (el as any)._synthesizeLogicalId ?? (el as any).synthesizeLogicalId;
-  const id = typeof produce === 'function' ? produce.call(el) : el.logicalId;
-  return typeof id === 'string' && !Token.isUnresolved(id) ? id : el.stack.resolve(id);
+  return typeof produce === 'function' ? produce.call(el) : el.logicalId;
+}
+
+/** The id when a produced logical id is a plain string; undefined when only resolving it gives the id. */
+export function plainId(id: unknown): string | undefined {
+  return typeof id === 'string' && !Token.isUnresolved(id) ? id : undefined;
 }
 
 /**

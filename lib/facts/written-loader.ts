@@ -4,7 +4,9 @@ import { CfnElement, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { pathsFromMetadata } from './assembly-loader';
 import { StackTemplate } from './template';
-import { TreeSnapshot, Unrenderable, elementKey, findStacks, logicalIdOf, ownConstructs, stackIdentity, stackKeyOf } from './tree-loader';
+import {
+  TreeSnapshot, Unrenderable, elementKey, findStacks, ownConstructs, plainId, producedLogicalId, stackIdentity, stackKeyOf,
+} from './tree-loader';
 
 /**
  * The construct tree's stacks as synthesis wrote them: each stack's template is read back from its
@@ -52,10 +54,10 @@ function templateFileOf(stack: Stack): string {
 
 /**
  * `${stackKey}|${logicalId}` → element, indexed per stack on first lookup: resolving every element's
- * logical id costs a hash per construct, and only the few stacks with findings are ever looked up.
+ * logical id costs a hash per construct, and only the stacks with findings are ever looked up.
  */
 class LazyElements implements ReadonlyMap<string, CfnElement> {
-  private readonly indexed = new Map<string, Map<string, CfnElement>>();
+  private readonly indexed = new Map<string, StackElements>();
 
   constructor(
     private readonly stackObjects: ReadonlyMap<string, Stack>,
@@ -95,11 +97,10 @@ class LazyElements implements ReadonlyMap<string, CfnElement> {
     return this.entries();
   }
 
-  private stackIndex(stackKey: string): Map<string, CfnElement> | undefined {
+  private stackIndex(stackKey: string): StackElements | undefined {
     let index = this.indexed.get(stackKey);
     if (!index && this.stackObjects.has(stackKey)) {
-      index = new Map();
-      for (const el of this.ownElements.get(stackKey) ?? []) index.set(logicalIdOf(el), el);
+      index = new StackElements(this.ownElements.get(stackKey) ?? []);
       this.indexed.set(stackKey, index);
     }
     return index;
@@ -108,8 +109,40 @@ class LazyElements implements ReadonlyMap<string, CfnElement> {
   private all(): Map<string, CfnElement> {
     const out = new Map<string, CfnElement>();
     for (const stackKey of this.stackObjects.keys()) {
-      for (const [id, el] of this.stackIndex(stackKey) ?? []) out.set(elementKey(stackKey, id), el);
+      this.stackIndex(stackKey)?.all().forEach((el, id) => out.set(elementKey(stackKey, id), el));
     }
     return out;
+  }
+}
+
+/**
+ * One stack's elements by logical id. Ids the CDK allocates from construct paths are indexed at
+ * once; ids that are tokens are resolved only when a lookup misses: a REST API's latest Deployment
+ * hashes the rendering of every method of its API, a function's `currentVersion` the function's
+ * configuration, and at 8,000 routes resolving those few hundred ids cost two thirds of mapping
+ * findings to constructs. Findings are seldom on them (no rule reports on a Deployment).
+ */
+class StackElements {
+  private readonly byId = new Map<string, CfnElement>();
+  /** Elements whose produced id is a token, with that token. */
+  private deferred: Array<[CfnElement, unknown]> = [];
+
+  constructor(elements: readonly CfnElement[]) {
+    for (const el of elements) {
+      const produced = producedLogicalId(el);
+      const id = plainId(produced);
+      if (id === undefined) this.deferred.push([el, produced]);
+      else this.byId.set(id, el);
+    }
+  }
+
+  get(logicalId: string): CfnElement | undefined {
+    return this.byId.get(logicalId) ?? (this.deferred.length > 0 ? this.all().get(logicalId) : undefined);
+  }
+
+  all(): ReadonlyMap<string, CfnElement> {
+    for (const [el, produced] of this.deferred) this.byId.set(el.stack.resolve(produced), el);
+    this.deferred = [];
+    return this.byId;
   }
 }
