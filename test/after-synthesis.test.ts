@@ -110,7 +110,7 @@ describe('report mode sees the templates as synthesized', () => {
 
   describe('findings are mapped to the constructs that made them', () => {
     /** restApp with broken grants, and an element whose logical id is a token (as a Deployment's or a `currentVersion`'s is). */
-    function withTokenId(on: 'topic' | 'permission'): { app: App; stack: Stack; tokenNamed: CfnElement; produced: () => number } {
+    function withTokenId(on: 'topic' | 'permission'): { app: App; tokenNamed: CfnElement; produced: () => number } {
       const { app, stack } = restApp();
       Aspects.of(app).add(new BreakSourceArns(), { priority: AspectPriority.READONLY + 1 });
       let produced = 0;
@@ -124,7 +124,7 @@ describe('report mode sees the templates as synthesized', () => {
         },
       }));
       app.synth();
-      return { app, stack, tokenNamed, produced: () => produced };
+      return { app, tokenNamed, produced: () => produced };
     }
 
     test('a finding on an element named by its path does not resolve the ids that are tokens', () => {
