@@ -253,9 +253,13 @@ export class Evaluator {
       } else if (name.includes('.') && this.resource(stack, name.split('.')[0])) {
         const [id, ...attr] = name.split('.');
         parts.push(this.getAtt(id, attr.join('.'), stack, depth));
-      } else {
-        // Not a template name (e.g. an unescaped ${stageVariables.x}): keep the text.
+      } else if (name.startsWith('stageVariables.')) {
+        // An unescaped stage variable (API Gateway's, not CloudFormation's): keep the text (§1.1).
         parts.push([m[0]]);
+      } else {
+        // CloudFormation rejects the template; as a value it is unknown, never the literal text
+        // (which fix mode would otherwise write into a FunctionName).
+        parts.push([opaqueAtom(`sub:${stack}|${name}`, `\${${name}} in an Fn::Sub, which names no parameter or resource of the template`, true)]);
       }
     }
     parts.push([tpl.slice(last)]);

@@ -2,7 +2,7 @@ import { arnComponents, arnLike, globMatch, hasPseudo, hasWildcard, sourceArnMat
 import type { Facts } from '../facts/build';
 import { FunctionRef, refKey } from '../facts/function-ref';
 import { ApiFact, Grant, Invocation, InvocationPath } from '../facts/model';
-import { Sym, isAtom, literalOf, renderSym, splitSym, sym, symKey } from '../facts/value';
+import { OpaqueAtom, SampleAtom, Sym, isAtom, literalOf, renderSym, splitSym, sym, symKey } from '../facts/value';
 import { GrantIndex, grantIndex, grantsWhere, pathApiKey } from './grant-index';
 
 /** The four precedence steps of rules.md plus "cannot decide". */
@@ -167,6 +167,8 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
   let arnIssues: InvocationPath[] | undefined;
   // Paths that miss for the same reason are reported once (an ANY method misses for 7 verbs alike).
   let arnDetails: Map<string, string[]> | undefined;
+  let openIssues: InvocationPath[] | undefined;
+  let openDetails: Set<string> | undefined;
   for (let i = 0; i < paths.length; i++) {
     const p = paths[i];
     // Only the statements that can match this path's API (grant-index.ts): linear, not paths × statements.
@@ -184,18 +186,26 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
       continue;
     }
     if (coveredBy(candidates, u, p)) continue;
+    // A miss that a deploy-time value could turn into a match is not an error (rules.md Unverifiable).
+    const undecided = undecidedMiss(usable, p);
+    if (undecided) {
+      (openIssues ??= []).push(p);
+      (openDetails ??= new Set()).add(undecided);
+      continue;
+    }
     (arnIssues ??= []).push(p);
     const why = explainMiss(usable, p, inv, memo.patterns);
     arnDetails ??= new Map();
     arnDetails.set(why, [...(arnDetails.get(why) ?? []), p.label]);
   }
-  if (!grantIssues && !arnIssues) return NONE;
+  if (!grantIssues && !arnIssues && !openIssues) return NONE;
   const out: CoverageIssue[] = [];
   if (grantIssues) out.push({ invocation: inv, ref, rule: 'GrantMismatch', paths: grantIssues, details: [...grantDetails!] });
   if (arnIssues) {
     out.push({ invocation: inv, ref, rule: 'SourceArnMismatch', paths: arnIssues,
       details: [...arnDetails!].map(([why, labels]) => `${mergeLabels(labels).join('; ')}: ${why}`) });
   }
+  if (openIssues) out.push({ invocation: inv, ref, rule: 'Unverifiable', paths: openIssues, details: [...openDetails!] });
   return out;
 }
 
@@ -282,6 +292,63 @@ function externalReason(facts: Facts, inv: Invocation, ref: FunctionRef): string
   return undefined;
 }
 
+/**
+ * Why an uncovered path might still be covered once deploy-time values are known, or undefined when
+ * the miss is certain. Two unknowns can hide a match (rules.md Unverifiable, "Never silently pass"
+ * cuts both ways: an undecidable miss is a warning, not an error):
+ * - a SourceArn holding a value the templates do not settle (an unknown `Fn::ImportValue`, an
+ *   `Fn::If` whose branches differ, a parameter, an unresolvable `Fn::Sub`/`Fn::FindInMap`): it
+ *   could match if that value is read as `*`;
+ * - a stage whose name is not known (a parameter, or no stage in the templates): it could match if
+ *   the stage has the name the SourceArn gives.
+ */
+function undecidedMiss(grants: readonly Grant[], p: InvocationPath): string | undefined {
+  const stageAtom = unknownStageAtom(p);
+  for (const g of grants) {
+    for (const pattern of g.sourceArns ?? []) {
+      const opaque = pattern.find((x): x is OpaqueAtom => isAtom(x) && x.kind === 'opaque');
+      if (!opaque && !stageAtom) continue;
+      const open = opaque ? sym(...pattern.map((x) => (isAtom(x) && x.kind === 'opaque' ? '*' : x))) : pattern;
+      let value = p.arn;
+      if (stageAtom) {
+        const stage = stageSegment(open);
+        if (stage === undefined) continue;
+        value = sym(...p.arn.map((x) => (isAtom(x) && x.key === stageAtom.key ? stage : x)));
+      }
+      // An unknown ARN as a whole (`*` after substitution) could be any ARN.
+      const could = arnComponents(open).length !== 6 || (opaque ? arnLike(open, value) : sourceArnMatches(open, value));
+      if (!could) continue;
+      return opaque
+        ? `the SourceArn of ${g.site.logicalId} depends on ${opaque.reason}, which the analysed templates do not settle`
+        : `the stage name is ${p.stage!.unknown ? 'not known (no stage of this API is in the analysed templates)' : renderSym(p.stage!.name)}, `
+          + `and ${g.site.logicalId} covers the path only if the stage is named as its SourceArn says (${renderSym(pattern)})`;
+    }
+  }
+  return undefined;
+}
+
+/** The atom standing for the path's stage name when that name is not known statically. */
+function unknownStageAtom(p: InvocationPath): OpaqueAtom | SampleAtom | undefined {
+  const name = p.stage?.name;
+  if (!name || name.length !== 1) return undefined;
+  const a = name[0];
+  if (!isAtom(a)) return undefined;
+  if (a.kind === 'opaque') return a;
+  return a.kind === 'sample' && p.stage!.unknown ? a : undefined;
+}
+
+function hasOpaque(s: Sym): boolean {
+  return s.some((x) => isAtom(x) && x.kind === 'opaque');
+}
+
+/** A concrete stage name the pattern's stage segment matches (`*` read as nothing, `?` as one character). */
+function stageSegment(pattern: Sym): string | undefined {
+  const c = arnComponents(pattern);
+  if (c.length !== 6) return '';
+  const seg = literalOf(splitSym(c[5], '/')[1] ?? []);
+  return seg?.replace(/\*/g, '').replace(/\?/g, 'x');
+}
+
 /** Names the first part of the expected ARN that the closest grant does not cover. */
 function explainMiss(grants: Grant[], p: InvocationPath, inv: Invocation, patterns: Map<Sym, PatternParts>): string {
   // The path's side is split once; each pattern's once per coverage computation.
@@ -323,7 +390,8 @@ function missReason(parts: PatternParts, value: Sym[], vc: Sym[], p: InvocationP
   if (wsTail !== undefined && !wsTail.includes('/') && !p.route.endsWith(wsTail)) {
     return { why: `route ${p.route} not covered (grant covers route key '${wsTail}')`, score: 5 };
   }
-  if (ps.length > 1 && !globMatch(ps[1], value[1] ?? [])) {
+  // A stage either side leaves open is not what decides the miss (undecidedMiss): name what does.
+  if (ps.length > 1 && !globMatch(ps[1], value[1] ?? []) && !hasOpaque(ps[1]) && !unknownStageAtom(p)) {
     return { why: `stage '${renderSym(value[1] ?? [])}' not covered (grant covers '${renderSym(ps[1])}')`, score: 4 };
   }
   const last = ps[ps.length - 1];
