@@ -119,7 +119,7 @@ function loadAssemblyInto(
         break;
       }
     }
-    key ??= artifact.displayName ?? id;
+    key ??= typeof artifact.displayName === 'string' ? artifact.displayName : id;
     for (const [p, ids] of acknowledged) {
       const k = stripSlash(p);
       acks.set(k, [...(acks.get(k) ?? []), ...ids]);
@@ -295,7 +295,9 @@ function metadataEntries(inline: Record<string, any[]>, file: { buffer: Buffer; 
   const acknowledged: Array<[string, string[]]> = [];
   const fromFile: Record<string, any[]> = file ? parseJson(file.buffer.toString('utf8'), file.shown) ?? {} : {};
   const visit = (p: string, entries: any[] | undefined) => {
-    for (const e of entries ?? []) {
+    // A hand-edited entry list that is not a list names no template, logical id or acknowledgement.
+    if (!Array.isArray(entries)) return;
+    for (const e of entries) {
       const type = e?.type;
       if (type === 'aws:cdk:logicalId') {
         if (typeof e.data === 'string') logicalIdEntries.push(p, e.data);

@@ -37,5 +37,10 @@ export function parseTemplateText(text: string, fileName = ''): unknown {
   }
   // Loaded on first use: a cloud assembly is all JSON, and the parser takes a while to load.
   const yaml: typeof Yaml = require('yaml');
-  return yaml.parse(text, { customTags: CFN_YAML_TAGS, maxAliasCount: 1000 });
+  const doc = yaml.parseDocument(text, { customTags: CFN_YAML_TAGS });
+  if (doc.errors.length > 0) throw doc.errors[0];
+  // An unknown tag (`!Foo`) would otherwise become its plain value, and a warning on the process's stderr.
+  const unknownTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (unknownTag) throw new Error(`${unknownTag.message.split('\n')[0].replace(/:\s*$/, '')}; not a CloudFormation short-form intrinsic`);
+  return doc.toJS({ maxAliasCount: 1000 });
 }

@@ -139,14 +139,14 @@ export class Evaluator {
         const idx = Number(literalOf(this.str(arg[0], stack, d)));
         const list = this.list(arg[1], stack, d);
         if (!list || !Number.isInteger(idx) || idx < 0 || idx >= list.length) {
-          return [opaqueAtom(`select:${JSON.stringify(expr)}`, 'an Fn::Select we cannot evaluate', true)];
+          return [opaqueAtom(`select:${exprKey(expr)}`, 'an Fn::Select we cannot evaluate', true)];
         }
         return list[idx];
       }
       case 'Fn::ImportValue': {
         const name = typeof arg === 'string' && d <= MAX_DEPTH ? arg : literalOf(this.str(arg, stack, d));
         const exp = name !== undefined ? this.exports.get(name) : undefined;
-        if (!exp) return [opaqueAtom(`import:${name ?? JSON.stringify(arg)}`, `Fn::ImportValue ${name ?? '(computed name)'}`, true)];
+        if (!exp) return [opaqueAtom(`import:${name ?? exprKey(arg)}`, `Fn::ImportValue ${name ?? '(computed name)'}`, true)];
         return this.strShared(exp.value, exp.stack, d);
       }
       case 'Fn::FindInMap': {
@@ -156,7 +156,7 @@ export class Evaluator {
         const [m, k1, k2] = keys;
         const v = m !== undefined && k1 !== undefined && k2 !== undefined
           ? this.stacks.get(stack)?.template.Mappings?.[m]?.[k1]?.[k2] : undefined;
-        if (v === undefined) return [opaqueAtom(`map:${JSON.stringify(arg)}`, 'an Fn::FindInMap we cannot evaluate', true)];
+        if (v === undefined) return [opaqueAtom(`map:${exprKey(arg)}`, 'an Fn::FindInMap we cannot evaluate', true)];
         return this.strShared(v, stack, d);
       }
       case 'Fn::If': {
@@ -168,10 +168,10 @@ export class Evaluator {
         const sa = this.str(a, stack, d);
         const sb = this.str(b, stack, d);
         if (JSON.stringify(sa) === JSON.stringify(sb)) return sa;
-        return [opaqueAtom(`if:${JSON.stringify(arg)}`, 'an Fn::If whose branches differ', true)];
+        return [opaqueAtom(`if:${exprKey(arg)}`, 'an Fn::If whose branches differ', true)];
       }
       default:
-        return [opaqueAtom(`${fn}:${JSON.stringify(arg)}`, `an unsupported ${fn}`, true)];
+        return [opaqueAtom(`${fn}:${exprKey(arg)}`, `an unsupported ${fn}`, true)];
     }
   }
 
@@ -400,4 +400,18 @@ function onlyKey(o: object): string | undefined {
 
 function isNoValue(x: any): boolean {
   return !!x && typeof x === 'object' && !Array.isArray(x) && x.Ref === 'AWS::NoValue';
+}
+
+let unkeyed = 0;
+
+/**
+ * The identity of an expression we cannot evaluate (equal expressions, equal atoms). Nesting too deep
+ * to stringify gets an identity of its own instead of overflowing the stack.
+ */
+function exprKey(expr: unknown): string {
+  try {
+    return JSON.stringify(expr);
+  } catch {
+    return `#${++unkeyed}`;
+  }
 }

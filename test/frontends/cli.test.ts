@@ -254,6 +254,9 @@ describe('unusable input: exit 2 with one line naming the file and the problem',
     ['a missing file', () => 'nope.json', /^cdk-apigw-lambda-permissions: nope\.json: no such file or directory$/],
     ['malformed JSON', () => write('broken.json', '{ "Resources": { '), /^cdk-apigw-lambda-permissions: broken\.json: is not valid JSON \(.+\)$/],
     ['malformed YAML', () => write('broken.yaml', 'Resources:\n  A: [unclosed\n'), /^cdk-apigw-lambda-permissions: broken\.yaml: is not valid YAML \(.+\)$/],
+    ['a YAML tag that is no intrinsic (not its plain value, nor a warning of the process)',
+      () => write('tag.yaml', 'Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      FunctionName: !Foo Fn\n'),
+      /^cdk-apigw-lambda-permissions: tag\.yaml: is not valid YAML \(Unresolved tag: !Foo at line 5, column \d+; not a CloudFormation short-form intrinsic\)$/],
     ['JSON that is not a template', () => write('package.json', { name: 'x', version: '1.0.0' }), /package\.json: is not a CloudFormation template \(no "Resources" section\)$/],
     ['a YAML list', () => write('list.yaml', '- a\n- b\n'), /list\.yaml: is not a CloudFormation template/],
     ['a resource without Type', () => write('notype.json', { Resources: { A: { Properties: {} } } }), /notype\.json: resource 'A' has no "Type"/],
@@ -319,6 +322,35 @@ describe('acknowledgements in templates', () => {
     c.build(app);
     app.synth();
     expect(run(['acked.out'])).toEqual(expect.objectContaining({ code: 0, stdout: 'No API Gateway → Lambda permission problems found, 1 acknowledged.\n' }));
+  });
+});
+
+describe('odd input is reported, never an internal error', () => {
+  test('intrinsics nested too deep to stringify', () => {
+    // Written as text: JSON.stringify itself cannot write it.
+    const name = `${'{"Fn::Select":[0,['.repeat(5000)}{"Ref":"Fn"}${']]}'.repeat(5000)}`;
+    const perm = `{"Type":"AWS::Lambda::Permission","Properties":{"Action":"lambda:InvokeFunction","Principal":"apigateway.amazonaws.com","FunctionName":${name}}}`;
+    const r = run([write('deep.json', `{"Resources":{"Fn":${JSON.stringify(FN)},"Perm":${perm}}}`)]);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('ApiGwLambda-Unverifiable');
+  });
+
+  test('a manifest whose displayName is not a string; metadata whose entries are not lists', () => {
+    const asm = path.join(dir, 'odd.out');
+    fs.mkdirSync(asm, { recursive: true });
+    fs.writeFileSync(path.join(asm, 'S.template.json'), JSON.stringify(BAD));
+    fs.writeFileSync(path.join(asm, 'S.metadata.json'), JSON.stringify({ '/S/Get': 5, '/S': [{ type: 'aws:cdk:logicalId', data: 'Get' }] }));
+    fs.writeFileSync(path.join(asm, 'manifest.json'), JSON.stringify({
+      version: '48.0.0',
+      artifacts: { S: { type: 'aws:cloudformation:stack', displayName: 5, environment: 'aws://unknown-account/unknown-region',
+        properties: { templateFile: 'S.template.json' }, additionalMetadataFile: 'S.metadata.json' } },
+    }));
+    const r = run(['odd.out', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: any) => [f.template, f.logicalId, f.ruleId]))
+      .toContainEqual(['odd.out/S.template.json', 'Get', 'ApiGwLambda-MissingPermission']);
   });
 });
 
