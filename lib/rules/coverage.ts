@@ -309,15 +309,17 @@ function undecidedMiss(grants: readonly Grant[], p: InvocationPath): string | un
       const opaque = pattern.find((x): x is OpaqueAtom => isAtom(x) && x.kind === 'opaque');
       if (!opaque && !stageAtom) continue;
       const open = opaque ? sym(...pattern.map((x) => (isAtom(x) && x.kind === 'opaque' ? '*' : x))) : pattern;
-      let value = p.arn;
-      if (stageAtom) {
-        const stage = stageSegment(open);
-        if (stage === undefined) continue;
-        value = sym(...p.arn.map((x) => (isAtom(x) && x.key === stageAtom.key ? stage : x)));
-      }
       // An unknown ARN as a whole (`*` after substitution) could be any ARN.
-      const could = arnComponents(open).length !== 6 || (opaque ? arnLike(open, value) : sourceArnMatches(open, value));
-      if (!could) continue;
+      const c = arnComponents(open);
+      if (c.length === 6) {
+        let value = p.arn;
+        if (stageAtom) {
+          const stage = stageSegment(c);
+          if (stage === undefined) continue;
+          value = sym(...p.arn.map((x) => (isAtom(x) && x.key === stageAtom.key ? stage : x)));
+        }
+        if (!(opaque ? arnLike(open, value) : sourceArnMatches(open, value))) continue;
+      }
       return opaque
         ? `the SourceArn of ${g.site.logicalId} depends on ${opaque.reason}, which the analysed templates do not settle`
         : `the stage name is ${p.stage!.unknown ? 'not known (no stage of this API is in the analysed templates)' : renderSym(p.stage!.name)}, `
@@ -341,10 +343,8 @@ function hasOpaque(s: Sym): boolean {
   return s.some((x) => isAtom(x) && x.kind === 'opaque');
 }
 
-/** A concrete stage name the pattern's stage segment matches (`*` read as nothing, `?` as one character). */
-function stageSegment(pattern: Sym): string | undefined {
-  const c = arnComponents(pattern);
-  if (c.length !== 6) return '';
+/** A concrete stage name the stage segment of a pattern's six components (`arnComponents`) matches (`*` read as nothing, `?` as one character). */
+function stageSegment(c: readonly Sym[]): string | undefined {
   const seg = literalOf(splitSym(c[5], '/')[1] ?? []);
   return seg?.replace(/\*/g, '').replace(/\?/g, 'x');
 }
