@@ -51,8 +51,9 @@ export function acknowledgements(input: LoadedInput): AcknowledgementLookup {
     if (direct !== undefined) return direct;
     if (f.constructPath) {
       for (let p: string = f.constructPath; p; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') {
-        const ids = input.pathAcknowledgements.get(p);
-        if (ids?.some((id) => acknowledgedRuleId(id) === f.ruleId)) return 'acknowledged with Validations.of(…).acknowledge()';
+        const ack = input.pathAcknowledgements.get(p)?.find((a) => acknowledgedRuleId(a.id) === f.ruleId);
+        // The user's reason, as the Aspect's acknowledgement carries it (SARIF's justification).
+        if (ack) return ack.reason.trim() || 'acknowledged with Validations.of(…).acknowledge()';
       }
     }
     return undefined;

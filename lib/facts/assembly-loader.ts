@@ -17,13 +17,21 @@ export class InputError extends Error {
   }
 }
 
+/** One `Validations.of(x).acknowledge({ id, reason })` as the CDK records it. */
+export interface PathAcknowledgement {
+  /** As recorded, possibly namespaced (`Annotation::…`). */
+  readonly id: string;
+  /** The user's reason ('' when the record has none). */
+  readonly reason: string;
+}
+
 export interface LoadedInput {
   readonly stacks: StackTemplate[];
   /**
    * `Validations.of(x).acknowledge()` records found in a cloud assembly's metadata: construct path
-   * (no leading slash) → acknowledged ids (as recorded, possibly namespaced `Annotation::…`).
+   * (no leading slash) → what was acknowledged there.
    */
-  readonly pathAcknowledgements: ReadonlyMap<string, readonly string[]>;
+  readonly pathAcknowledgements: ReadonlyMap<string, readonly PathAcknowledgement[]>;
   /** Display path of each template file → its absolute path (for source locations). */
   readonly files: ReadonlyMap<string, string>;
 }
@@ -41,7 +49,7 @@ export function loadInputs(args: readonly string[], cwd: string = process.cwd())
   if (args.length === 0) throw new InputError('(arguments)', 'no cdk.out directory or template file given');
   const stacks: StackTemplate[] = [];
   const keys = new Set<string>();
-  const acks = new Map<string, string[]>();
+  const acks = new Map<string, PathAcknowledgement[]>();
   const files = new Map<string, string>();
   for (const arg of args) {
     const abs = path.resolve(cwd, arg);
@@ -49,13 +57,13 @@ export function loadInputs(args: readonly string[], cwd: string = process.cwd())
     const manifestDir = stat.isDirectory() ? abs : path.basename(abs) === 'manifest.json' ? path.dirname(abs) : undefined;
     const loaded = manifestDir !== undefined
       ? loadCloudAssembly(manifestDir, cwd)
-      : { stacks: [loadTemplateFile(abs, cwd)], pathAcknowledgements: new Map<string, string[]>(), files: new Map([[display(abs, cwd), abs]]) };
+      : { stacks: [loadTemplateFile(abs, cwd)], pathAcknowledgements: new Map<string, PathAcknowledgement[]>(), files: new Map([[display(abs, cwd), abs]]) };
     for (const s of loaded.stacks) {
       if (keys.has(s.key)) throw new InputError(arg, `stack '${s.key}' is given twice`);
       keys.add(s.key);
       stacks.push(s);
     }
-    for (const [p, ids] of loaded.pathAcknowledgements) acks.set(p, [...(acks.get(p) ?? []), ...ids]);
+    for (const [p, list] of loaded.pathAcknowledgements) acks.set(p, [...(acks.get(p) ?? []), ...list]);
     for (const [d, a] of loaded.files) files.set(d, a);
   }
   return { stacks, pathAcknowledgements: acks, files };
@@ -77,14 +85,14 @@ export function loadTemplateFile(file: string, cwd: string = process.cwd()): Sta
 /** Every stack of a cloud assembly (including stages' nested assemblies and nested stacks). */
 export function loadCloudAssembly(dir: string, cwd: string = process.cwd()): LoadedInput {
   const stacks: StackTemplate[] = [];
-  const acks = new Map<string, string[]>();
+  const acks = new Map<string, PathAcknowledgement[]>();
   const files = new Map<string, string>();
   loadAssemblyInto(dir, cwd, stacks, acks, files, new Set());
   return { stacks, pathAcknowledgements: acks, files };
 }
 
 function loadAssemblyInto(
-  dir: string, cwd: string, stacks: StackTemplate[], acks: Map<string, string[]>, files: Map<string, string>, seen: Set<string>,
+  dir: string, cwd: string, stacks: StackTemplate[], acks: Map<string, PathAcknowledgement[]>, files: Map<string, string>, seen: Set<string>,
 ): void {
   if (seen.has(dir)) return;
   seen.add(dir);
@@ -120,9 +128,9 @@ function loadAssemblyInto(
       }
     }
     key ??= typeof artifact.displayName === 'string' ? artifact.displayName : id;
-    for (const [p, ids] of acknowledged) {
+    for (const [p, list] of acknowledged) {
       const k = stripSlash(p);
-      acks.set(k, [...(acks.get(k) ?? []), ...ids]);
+      acks.set(k, [...(acks.get(k) ?? []), ...list]);
     }
 
     // The stack and its nested stacks: every `aws:cdk:templateFile` at or under the stack's path.
@@ -240,7 +248,7 @@ function statOrThrow(abs: string, shown: string): fs.Stats {
  * that use with InputError).
  */
 function readArtifactMetadata(dir: string, artifact: any, cwd: string): {
-  templates: Map<string, string>; logicalIdEntries: () => string[]; acknowledged: Array<[string, string[]]>;
+  templates: Map<string, string>; logicalIdEntries: () => string[]; acknowledged: Array<[string, PathAcknowledgement[]]>;
 } {
   const inline: Record<string, any[]> = artifact.metadata ?? {};
   let file: { buffer: Buffer; shown: string } | undefined;
@@ -287,12 +295,12 @@ function onlyOwnTemplateEntry(buffer: Buffer, templateFile: unknown): boolean {
 }
 
 function metadataEntries(inline: Record<string, any[]>, file: { buffer: Buffer; shown: string } | undefined): {
-  templates: Map<string, string>; logicalIdEntries: string[]; acknowledged: Array<[string, string[]]>;
+  templates: Map<string, string>; logicalIdEntries: string[]; acknowledged: Array<[string, PathAcknowledgement[]]>;
 } {
   const templates = new Map<string, string>();
   /** Construct path (as recorded), logical id, path, id, … in entry order. */
   const logicalIdEntries: string[] = [];
-  const acknowledged: Array<[string, string[]]> = [];
+  const acknowledged: Array<[string, PathAcknowledgement[]]> = [];
   const fromFile: Record<string, any[]> = file ? parseJson(file.buffer.toString('utf8'), file.shown) ?? {} : {};
   const visit = (p: string, entries: any[] | undefined) => {
     // A hand-edited entry list that is not a list names no template, logical id or acknowledgement.
@@ -304,7 +312,8 @@ function metadataEntries(inline: Record<string, any[]>, file: { buffer: Buffer; 
       } else if (type === 'aws:cdk:templateFile') {
         if (typeof e.data === 'string') templates.set(stripSlash(p), e.data);
       } else if (type === 'aws:cdk:acknowledged-rules' && e.data && typeof e.data === 'object') {
-        acknowledged.push([p, Object.keys(e.data)]);
+        // data: acknowledged id → the user's reason.
+        acknowledged.push([p, Object.entries<unknown>(e.data).map(([id, reason]) => ({ id, reason: typeof reason === 'string' ? reason : '' }))]);
       }
     }
   };

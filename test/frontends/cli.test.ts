@@ -322,6 +322,9 @@ describe('acknowledgements in templates', () => {
     c.build(app);
     app.synth();
     expect(run(['acked.out'])).toEqual(expect.objectContaining({ code: 0, stdout: 'No API Gateway → Lambda permission problems found, 1 acknowledged.\n' }));
+    // SARIF keeps the user's reason as the suppression's justification, as for template Metadata.
+    const log = JSON.parse(run(['--format', 'sarif', 'acked.out']).stdout);
+    expect(log.runs[0].results.map((x: any) => x.suppressions)).toEqual([[{ kind: 'inSource', justification: 'granted by another pipeline' }]]);
   });
 });
 
