@@ -1,4 +1,5 @@
 import { BuildContext, executeApiArn, stageLabel } from './build-context';
+import { reportOddIntegration, reportOddIntegrationType, restUriInvokesLambda } from './integration-type';
 import { ApiFact, InvocationPath, Site } from './model';
 import { Sym, flat, isAtom, literalOf, renderSym, sampleAtom, sym, symIncludes, symKey } from './value';
 
@@ -15,9 +16,11 @@ export function collectRestMethods(ctx: BuildContext): void {
     const { stack, id, r } = methods[n];
     const p = r.Properties ?? {};
     const integ = p.Integration;
-    if (!integ || typeof integ !== 'object') continue;
-    const type = ctx.ev.literal(integ.Type, stack);
-    if (type !== 'AWS' && type !== 'AWS_PROXY') continue;
+    const type = integ && typeof integ === 'object' ? ctx.ev.literal(integ.Type, stack) : undefined;
+    if (type !== 'AWS' && type !== 'AWS_PROXY') {
+      oddRestIntegration(ctx, integ, type, { stack, logicalId: id, resourceType: r.Type }, () => ctx.api(ctx.ev.str(p.RestApiId, stack), stack, 'REST'));
+      continue;
+    }
     const uri = ctx.ev.str(integ.Uri, stack);
     if (!symIncludes(uri, ':lambda:path/')) continue;
     const api = ctx.api(ctx.ev.str(p.RestApiId, stack), stack, 'REST');
@@ -43,6 +46,16 @@ export function collectRestMethods(ctx: BuildContext): void {
         ? ctx.unresolvedPaths(api, route, `the method's resource path cannot be resolved: ${paths.breakIn(resourceId)}`)
         : restPaths(ctx, api, uri, verb, path, arnPaths),
     });
+  }
+}
+
+/** A method that is not a Lambda integration, or one that cannot be read (a string, an intrinsic, an invalid type). */
+function oddRestIntegration(ctx: BuildContext, integ: any, type: string | undefined, at: Omit<Site, 'propertyPath'>, api: () => ApiFact): void {
+  if (integ === undefined || integ === null) return;
+  if (typeof integ !== 'object' || Array.isArray(integ) || integ.Type === undefined) {
+    reportOddIntegration(ctx, integ, { ...at, propertyPath: 'Integration' }, api);
+  } else {
+    reportOddIntegrationType(ctx, type, integ.Type, () => restUriInvokesLambda(ctx, integ.Uri, at.stack), { ...at, propertyPath: 'Integration.Type' }, api);
   }
 }
 

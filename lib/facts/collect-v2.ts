@@ -1,6 +1,7 @@
 import { BuildContext, executeApiArn, stageLabel } from './build-context';
 import type { Res } from './facts';
 import { looksLikeFunctionArn } from './function-ref';
+import { reportOddIntegrationType } from './integration-type';
 import { ApiFact, InvocationPath, Site } from './model';
 import { ResourceAtom, Sym, flat, resAtom, resKey, symIncludes } from './value';
 
@@ -22,9 +23,13 @@ export function collectV2Integrations(ctx: BuildContext): void {
     const { stack, id, r } = integrations[n];
     const p = r.Properties ?? {};
     const type = ctx.ev.literal(p.IntegrationType, stack);
-    if (type !== 'AWS' && type !== 'AWS_PROXY') continue;
+    if (type !== 'AWS' && type !== 'AWS_PROXY') {
+      reportOddIntegrationType(ctx, type, p.IntegrationType, () => invokesLambda(ctx, ctx.ev.str(p.IntegrationUri, stack)),
+        { stack, logicalId: id, resourceType: r.Type, propertyPath: 'IntegrationType' }, () => ctx.api(ctx.ev.str(p.ApiId, stack), stack, 'HTTP'));
+      continue;
+    }
     const rawUri = ctx.ev.str(p.IntegrationUri, stack);
-    if (!symIncludes(rawUri, ':lambda:path/') && !looksLikeFunctionArn(rawUri) && !ctx.isLambdaRef(rawUri)) continue;
+    if (!invokesLambda(ctx, rawUri)) continue;
     const api = ctx.api(ctx.ev.str(p.ApiId, stack), stack, 'HTTP');
     const routes = routesByIntegration.get(resKey(stack, id, 'Ref')) ?? [];
     if (routes.length === 0) continue;
@@ -54,6 +59,11 @@ export function collectV2Integrations(ctx: BuildContext): void {
       paths: paths!,
     });
   }
+}
+
+/** An HTTP/WebSocket integration URI of Lambda: the service URI, a function ARN or a `Ref` of a function or alias. */
+function invokesLambda(ctx: BuildContext, uri: Sym): boolean {
+  return symIncludes(uri, ':lambda:path/') || looksLikeFunctionArn(uri) || ctx.isLambdaRef(uri);
 }
 
 function firstResourceAtom(v: Sym): ResourceAtom | undefined {

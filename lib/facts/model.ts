@@ -110,4 +110,6 @@ export interface Unknowable {
   readonly site: Site;
   readonly what: string;
   readonly check: string;
+  /** The API whose targets this leaves unknown, when the resource at `site` is not the API itself (a method, an integration). */
+  readonly apiKey?: string;
 }

@@ -78,7 +78,7 @@ function routedReferences(facts: Facts): Map<string, Set<string>> {
 
 /** APIs whose targets are not all known (OpenAPI body in S3, unresolved URI): a grant for them cannot be judged stale. */
 function opaqueApis(facts: Facts): Set<string> {
-  const out = new Set(facts.unknowables.map((u) => symKey([resAtom(u.site.stack, u.site.logicalId, 'Ref')])));
+  const out = new Set(facts.unknowables.map((u) => u.apiKey ?? symKey([resAtom(u.site.stack, u.site.logicalId, 'Ref')])));
   const invocations = facts.invocations;
   for (let i = 0; i < invocations.length; i++) {
     const inv = invocations[i];
