@@ -1,3 +1,4 @@
+import { arnComponents } from './arn-like';
 import { Evaluator, isFunctionType } from './evaluate';
 import type { Facts } from './facts';
 import { FunctionRef, PhysicalNames, functionFromUri, parseFunctionRef } from './function-ref';
@@ -84,6 +85,11 @@ export class BuildContext {
     return parsed.ok ? { ref: parsed.ref } : { unresolved: parsed.reason };
   }
 
+  /** `crossRegionOf` with this analysis's evaluator: the region a path's SourceArn carries, when not the API's. */
+  sourceArnRegion(api: ApiFact, ref: FunctionRef | undefined): Sym | undefined {
+    return crossRegionOf(this.ev, api, ref);
+  }
+
   unresolvedPaths(api: ApiFact, route: string, reason: string): InvocationPath[] {
     return [{ route, arn: [], label: route, unresolved: reason, stage: api.stages[0] }];
   }
@@ -100,14 +106,17 @@ export function stageLabel(stage: StageFact): string {
   return stage.unknown ? 'any stage (no stage of this API is in the analysed templates)' : `stage '${stage.label}'`;
 }
 
-/** `arn:<partition>:execute-api:<region>:<account>:<api id>/<rest…>` (the rest given in pieces, built in one go). */
-export function executeApiArn(api: ApiFact, ...resourceRest: Array<Sym | Sym[number]>): Sym {
+/**
+ * `arn:<partition>:execute-api:<region>:<account>:<api id>/<rest…>` (the rest given in pieces, built in one go).
+ * `region` is the API's unless given (a function in another region, `crossRegionOf`).
+ */
+export function executeApiArn(api: ApiFact, region: Sym | undefined, ...resourceRest: Array<Sym | Sym[number]>): Sym {
   // `sym('arn:', api.partition, …, api.id, '/', ...resourceRest)`, part by part: no spread per path.
   beginSym();
   addToSym('arn:');
   addAll(api.partition);
   addToSym(':execute-api:');
-  addAll(api.region);
+  addAll(region ?? api.region);
   addToSym(':');
   addAll(api.account);
   addToSym(':');
@@ -119,6 +128,44 @@ export function executeApiArn(api: ApiFact, ...resourceRest: Array<Sym | Sym[num
     else addToSym(x as Sym[number]);
   }
   return endSym();
+}
+
+/**
+ * The region of the SourceArn Lambda evaluates when API Gateway calls this function, if it is not
+ * the API's: semantics.md §2.1 [K-L-APIGW]: a cross-region SourceArn uses the function's region
+ * ("must match the region of the function, not the region of the API", C30); the account stays the
+ * API's. Only when both regions are known literals and differ: an unknown one (`AWS::Region` of an
+ * environment-agnostic stack) is taken to be the API's, as for every same-region function.
+ */
+export function crossRegionOf(ev: Evaluator, api: ApiFact, ref: FunctionRef | undefined): Sym | undefined {
+  if (!ref) return undefined;
+  const apiRegion = literalOf(api.region);
+  if (!apiRegion) return undefined;
+  const fnRegion = functionRegion(ev, ref);
+  return fnRegion && fnRegion[0] !== apiRegion ? fnRegion : undefined;
+}
+
+/** `[region]` of a function reference's literal region, or null: one shared value per reference (paths reuse it). */
+const fnRegions = new WeakMap<FunctionRef, Sym | null>();
+
+/** The function's literal region: its ARN's, else the region of the stack that defines it. */
+function functionRegion(ev: Evaluator, ref: FunctionRef): Sym | null {
+  let r = fnRegions.get(ref);
+  if (r === undefined) {
+    const lit = (ref.region ? literalOf(ref.region) : undefined) || (ref.definedIn ? ev.stack(ref.definedIn.stack)?.region : undefined);
+    fnRegions.set(ref, (r = lit ? [lit] : null));
+  }
+  return r;
+}
+
+/**
+ * The API's own execute-api ARN for a path (what `execute-api:Invoke` names, in the API's region),
+ * from its SourceArn, which carries the function's region for a function in another region.
+ */
+export function apiArnOf(api: ApiFact, arn: Sym): Sym {
+  const c = arnComponents(arn);
+  if (c.length !== 6 || symKey(c[3]) === symKey(api.region)) return arn;
+  return sym(...c.slice(0, 3).flatMap((x) => [...x, ':']), api.region, ':', c[4], ':', c[5]);
 }
 
 function addAll(s: Sym): void {

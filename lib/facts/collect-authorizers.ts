@@ -25,15 +25,21 @@ export function collectAuthorizers(ctx: BuildContext): void {
 /** Authorizer SourceArn: `{api}/authorizers/{authorizerId}`, not a method ARN (§5.1). */
 export function pushAuthorizer(ctx: BuildContext, api: ApiFact, site: Site, description: string, uri: Sym,
   credentials: CredentialsMode, authorizerId: Sym[number]): void {
-  const arn = executeApiArn(api, sym('authorizers/', authorizerId));
+  const resource = sym('authorizers/', authorizerId);
+  const arn = executeApiArn(api, undefined, resource);
   const stages = symIncludes(uri, '${stageVariables.') ? api.stages : [undefined];
-  const paths: InvocationPath[] = stages.map((stage) => ({
-    stage,
-    route: 'authorizer',
-    arn,
-    label: `authorizer calls${stage ? ` on ${stageLabel(stage)}` : ''}`,
-    ...ctx.resolveTarget(uri, stage),
-  }));
+  const paths: InvocationPath[] = stages.map((stage) => {
+    const target = ctx.resolveTarget(uri, stage);
+    // A function in another region: the SourceArn carries its region (semantics.md §2.1, §5.1 [K-AG-XACCT-AUTH]).
+    const region = ctx.sourceArnRegion(api, target.ref);
+    return {
+      stage,
+      route: 'authorizer',
+      arn: region ? executeApiArn(api, region, resource) : arn,
+      label: `authorizer calls${stage ? ` on ${stageLabel(stage)}` : ''}`,
+      ...target,
+    };
+  });
   ctx.facts.invocations.push({
     id: ctx.nextId(), kind: 'authorizer', api, site, description, uri, credentials, authorizationTypes: [], paths,
   });

@@ -74,6 +74,9 @@ export function restPaths(ctx: BuildContext, api: ApiFact, uri: Sym, verb: strin
   for (let i = 0; i < api.stages.length; i++) {
     const stage = api.stages[i];
     const target = ctx.resolveTarget(uri, stage);
+    // semantics.md §2.1 [K-L-APIGW]: cross-region SourceArn uses the function's region. Once per stage, not
+    // per verb; undefined (the API's region, no allocation) unless the function is in another region.
+    const region = ctx.sourceArnRegion(api, target.ref);
     const on = stageLabel(stage);
     for (let j = 0; j < verbs.length; j++) {
       const v = verbs[j];
@@ -81,7 +84,7 @@ export function restPaths(ctx: BuildContext, api: ApiFact, uri: Sym, verb: strin
         stage,
         route,
         method: v,
-        arn: executeApiArn(api, stage.name, '/', v, arnPath),
+        arn: executeApiArn(api, region, stage.name, '/', v, arnPath),
         label: flat(`${verb === 'ANY' ? `${v} (ANY)` : v} ${path} on ${on}`),
         ...target,
       };

@@ -93,7 +93,8 @@ export function v2Paths(ctx: BuildContext, api: ApiFact, uri: Sym, routeKey: str
       stage,
       route: routeKey,
       method: api.kind === 'HTTP' && routeKey !== '$default' ? routeKey.split(' ')[0] : undefined,
-      arn: executeApiArn(api, stage.name, '/', rest),
+      // semantics.md §2.1 [K-L-APIGW]: cross-region SourceArn uses the function's region (undefined: the API's).
+      arn: executeApiArn(api, ctx.sourceArnRegion(api, target.ref), stage.name, '/', rest),
       label: flat(`route ${routeKey} on ${stageLabel(stage)}`),
       ...target,
     };

@@ -1,8 +1,8 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
+import { CfnElement, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { refKey, refLabel } from '../facts/function-ref';
 import { InvocationPath } from '../facts/model';
-import { renderSym, sym, symKey } from '../facts/value';
+import { literalOf, renderSym, sym, symKey } from '../facts/value';
 import { listPaths } from '../rules/coverage';
 import { FunctionTargets } from './function-target';
 import { fixLogicalId } from './logical-id';
@@ -53,11 +53,22 @@ export function addPermissions(group: PermissionGroup, ctx: FixContext): Request
     return outcomes;
   }
   const apiStack = group.api.site ? ctx.stackObjects.get(group.api.site.stack) : undefined;
-  const candidates = uniqueStacks([
+  const fnRegion = group.region ? literalOf(group.region) : undefined;
+  const all = uniqueStacks([
     ...group.requests.map((r) => ctx.stackObjects.get(r.invocation.site.stack)).sort(byPath),
     ...fn.refs.map((e) => Stack.of(e)),
     apiStack,
   ]);
+  // A function in another region than the API: Lambda adds a permission only from the function's own
+  // region ("Functions from '<region>' are not reachable in this region", aws-cdk#10924), so only a
+  // stack deployed there can hold it (semantics.md §2.1, §7.6.13; C30).
+  const candidates = fnRegion === undefined ? all : all.filter((st) => !Token.isUnresolved(st.region) && st.region === fnRegion);
+  if (candidates.length === 0) {
+    for (const o of outcomes) {
+      o.problems.push(`the function is in region ${fnRegion}, not the API's, and no stack of the app that could hold its permission is deployed there`);
+    }
+    return outcomes;
+  }
   for (const pattern of group.patterns) {
     const rest = symToToken(pattern.rest, ctx.index);
     const covered = new Set(pattern.paths);
@@ -73,7 +84,7 @@ export function addPermissions(group: PermissionGroup, ctx: FixContext): Request
       continue;
     }
     const logicalId = fixLogicalId('ApiGwLambdaFix', group.ref.fnLabel, 'permission', refKey(group.ref), group.api.key, symKey(pattern.rest));
-    const sourceArn = sourceArnToken(stack, group.api, pattern.rest, ctx.index, apiStack)!;
+    const sourceArn = sourceArnToken(stack, group.api, pattern.rest, ctx.index, apiStack, fnRegion)!;
     let created: lambda.CfnPermission | undefined;
     if (!stack.node.tryFindChild(logicalId)) {
       created = new lambda.CfnPermission(stack, logicalId, {
@@ -84,7 +95,8 @@ export function addPermissions(group: PermissionGroup, ctx: FixContext): Request
       });
       created.overrideLogicalId(logicalId);
     }
-    const shown = renderSym(sym(group.api.id, '/', pattern.rest));
+    // The region is shown only when it is not the API's (the function's, C30).
+    const shown = `${fnRegion === undefined ? '' : `${fnRegion}:…:`}${renderSym(sym(group.api.id, '/', pattern.rest))}`;
     for (const o of mine) o.added.push({ logicalId, stack, sourceArn: shown, paths: covered, created });
   }
   return outcomes;

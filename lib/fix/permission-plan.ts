@@ -1,4 +1,5 @@
 import type { Facts } from '../facts/build';
+import { crossRegionOf } from '../facts/build-context';
 import { FunctionRef, refKey } from '../facts/function-ref';
 import { ApiFact, Invocation, InvocationPath } from '../facts/model';
 import { Sym, sym } from '../facts/value';
@@ -19,6 +20,11 @@ export interface PermissionGroup {
   readonly ref: FunctionRef;
   readonly api: ApiFact;
   readonly requests: PermissionRequest[];
+  /**
+   * The function's region when it is not the API's (semantics.md §2.1 [K-L-APIGW]: a cross-region
+   * SourceArn uses the function's region, C30); undefined: the API's.
+   */
+  readonly region?: Sym;
   patterns: ArnPattern[];
   /** True when the patterns were widened to API-wide ones to keep the policy small (§6.8). */
   consolidated: boolean;
@@ -52,7 +58,10 @@ export function planPermissions(facts: Facts, requests: readonly PermissionReque
     if (r.ref.qualifierKey === '$LATEST') continue;
     const k = `${refKey(r.ref)}\u0000${r.invocation.api.key}`;
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = { ref: r.ref, api: r.invocation.api, requests: [], patterns: [], consolidated: false }));
+    if (!g) {
+      const region = crossRegionOf(facts.ev, r.invocation.api, r.ref);
+      groups.set(k, (g = { ref: r.ref, api: r.invocation.api, region, requests: [], patterns: [], consolidated: false }));
+    }
     g.requests.push(r);
   }
   for (const g of groups.values()) {
@@ -73,7 +82,7 @@ export function planPermissions(facts: Facts, requests: readonly PermissionReque
     const existing = (facts.grantsByFunction.get(ref.fnKey) ?? []).filter((x) => x.ref?.qualifierKey === ref.qualifierKey);
     const existingBytes = existingPolicyBytes(facts, existing);
     const added = (gs: PermissionGroup[]) => gs.reduce((n, g) => n + g.patterns.reduce(
-      (m, p) => m + statementBytes(ref.value, fullArn(g.api, p.rest), typeOf), 0), 0);
+      (m, p) => m + statementBytes(ref.value, fullArn(g.api, p.rest, g.region), typeOf), 0), 0);
     let finalBytes = existingBytes + added(list);
     let consolidated = false;
     if (finalBytes > FIX_BUDGET_BYTES) {
@@ -89,7 +98,7 @@ export function planPermissions(facts: Facts, requests: readonly PermissionReque
   return { groups: [...groups.values()], sizes };
 }
 
-/** The full SourceArn a pattern stands for (for size estimates and messages). */
-export function fullArn(api: ApiFact, rest: Sym): Sym {
-  return sym('arn:', api.partition, ':execute-api:', api.region, ':', api.account, ':', api.id, '/', rest);
+/** The full SourceArn a pattern stands for (for size estimates and messages); `region`: a function's other region. */
+export function fullArn(api: ApiFact, rest: Sym, region?: Sym): Sym {
+  return sym('arn:', api.partition, ':execute-api:', region ?? api.region, ':', api.account, ':', api.id, '/', rest);
 }

@@ -67,9 +67,12 @@ export function mergePatterns(patterns: readonly ArnPattern[]): ArnPattern[] {
 /**
  * `arn:<partition>:execute-api:<region>:<account>:<apiId>/<rest>` as CDK tokens: the API id is the
  * API's own `Ref`, and partition/region/account are the API stack's (tokens such as
- * `Aws.REGION` in an environment-agnostic stack), never hard-coded by the fixer.
+ * `Aws.REGION` in an environment-agnostic stack), never hard-coded by the fixer, except the region
+ * of a function in another region than the API (`fnRegion`, a literal: semantics.md §2.1
+ * [K-L-APIGW], a cross-region SourceArn uses the function's region; the account stays the API's).
  */
-export function sourceArnToken(scope: Stack, api: ApiFact, rest: Sym, index: ElementIndex, apiStack: Stack | undefined): TokenValue | undefined {
+export function sourceArnToken(scope: Stack, api: ApiFact, rest: Sym, index: ElementIndex, apiStack: Stack | undefined,
+  fnRegion?: string): TokenValue | undefined {
   const id = symToToken(api.id, index);
   const resourceName = symToToken(rest, index);
   if (!id || !resourceName) return undefined;
@@ -80,6 +83,7 @@ export function sourceArnToken(scope: Stack, api: ApiFact, rest: Sym, index: Ele
     if (partition === undefined || region === undefined || account === undefined) return undefined;
     env = { partition, region, account };
   }
+  if (fnRegion !== undefined) env.region = fnRegion;
   const text = scope.formatArn({
     service: 'execute-api', resource: id.text, resourceName: resourceName.text, arnFormat: ArnFormat.SLASH_RESOURCE_NAME, ...env,
   });

@@ -1,4 +1,5 @@
 import type { Facts } from '../facts/build';
+import { apiArnOf } from '../facts/build-context';
 import { FunctionRef, refLabel } from '../facts/function-ref';
 import { IamPrincipal, iamArnMatch, iamFacts } from '../facts/iam';
 import { Invocation } from '../facts/model';
@@ -55,7 +56,8 @@ function checkInvocation(facts: Facts, inv: Invocation): RuleFinding[] {
   const groups = groupByRef(inv.paths);
   const refs = groups.flatMap((g) => (g.ref ? [g.ref] : []));
   const unresolved = groups.filter((g) => !g.ref).map((g) => g.unresolved!);
-  const arns = inv.paths.filter((p) => p.arn.length > 0).map((p) => p.arn);
+  // execute-api:Invoke names the API in its own region, even when the SourceArns carry a function's other region (§2.1).
+  const arns = inv.paths.filter((p) => p.arn.length > 0).map((p) => apiArnOf(inv.api, p.arn));
   const callers = iam.executeApiCallers.filter((p) =>
     iam.decide(p, 'execute-api:Invoke', (pattern) => arns.some((arn) => iamArnMatch(pattern, arn))).allowed);
   const out: RuleFinding[] = [];

@@ -376,7 +376,7 @@ function missReason(parts: PatternParts, value: Sym[], vc: Sym[], p: InvocationP
   }
   // Cross-account: the SourceArn carries the account that owns the API, not the function's (§2.1, C63).
   // Account first, then region (no loop over a literal list: this runs for every grant a missed path weighs).
-  const other = environmentMismatch(c, vc, 4, 'account') ?? environmentMismatch(c, vc, 3, 'region');
+  const other = environmentMismatch(c, vc, 4, 'account') ?? regionMismatch(c, vc, inv);
   if (other) return other;
   const ps = parts.ps ??= splitSym(c[5], '/');
   if (!globMatch(ps[0] ?? [], value[0] ?? [])) {
@@ -424,6 +424,24 @@ function environmentMismatch(c: Sym[], vc: Sym[], i: number, what: string): { wh
     return { why: `${what} ${renderSym(c[i])} in the SourceArn is not the ${what} the API presents (${renderSym(vc[i])})`, score: 2 };
   }
   return undefined;
+}
+
+/**
+ * `environmentMismatch` of the region. The path's region is the function's when it is not the API's
+ * (semantics.md §2.1 [K-L-APIGW], C30: a cross-region SourceArn uses the function's region): say so,
+ * the CDK writes the API's region there (§7.6.13).
+ */
+function regionMismatch(c: Sym[], vc: Sym[], inv: Invocation): { why: string; score: number } | undefined {
+  const m = environmentMismatch(c, vc, 3, 'region');
+  if (!m) return undefined;
+  const fnRegion = literalOf(vc[3]);
+  const apiRegion = literalOf(inv.api.region);
+  if (fnRegion === undefined || apiRegion === undefined || fnRegion === apiRegion) return m;
+  return {
+    why: `region ${renderSym(c[3])} in the SourceArn is not the function's region ${fnRegion}: the function is in another region `
+      + `than the API (${apiRegion}), and the SourceArn region must be the function's region; the permission itself must be deployed in ${fnRegion}`,
+    score: m.score,
+  };
 }
 
 /** A SourceArn that would cover the path: the expected ARN with path parameters as `*`. */

@@ -67,7 +67,8 @@ export class GrantIndex {
 /**
  * `apiSegmentIndexKey(p.arn)` for a path of this API, computed once per API: every expected ARN is built
  * as `arn:<partition>:execute-api:<region>:<account>:<api id>/…` from the API's own values
- * (executeApiArn), so its API segment depends on the API alone; a path without an ARN has none.
+ * (executeApiArn), so its API segment depends on the API alone (the region may be the function's,
+ * semantics.md §2.1, but the key is the API id segment's either way); a path without an ARN has none.
  */
 export function pathApiKey(keys: Map<ApiFact, string | undefined>, api: ApiFact, p: InvocationPath): string | undefined {
   if (p.arn.length === 0) return undefined;

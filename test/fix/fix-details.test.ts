@@ -8,7 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Aspects, AspectPriority, Aws, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { ApiGatewayLambdaPermissions, ApiGatewayLambdaPermissionsProps, FixStageScope, PermissionMode } from '../../lib';
 import { FIX_PLANNING_RULES, analyze } from '../../lib/engine';
@@ -19,7 +22,7 @@ import { fn } from '../helpers';
 import {
   ALIAS_MISMATCH, CROSS_STACK, CROSS_STACK_CYCLE, EXTRA_STAGE, FIXABLE, GOOD, NESTED_STACK, POST_FIX, REST_L1, cfnMethod, restApi,
 } from './fix-cases';
-import { addedPermissions, check, errors, synth } from './fix-harness';
+import { addedPermissions, check, errors, fixResources, synth } from './fix-harness';
 
 const FIX = { mode: PermissionMode.FIX };
 
@@ -83,6 +86,49 @@ describe('placement and references', () => {
     const [p] = addedPermissions(r.templates);
     expect(JSON.stringify(p.properties.SourceArn)).toContain(':execute-api:eu-west-1:111111111111:');
     expect(errors(check(r.templates))).toEqual([]);
+  });
+});
+
+describe('functions in another region than the API (semantics.md §2.1, C30)', () => {
+  const env = (region: string) => ({ env: { account: '111111111111', region } });
+  const ordersArn = 'arn:aws:lambda:eu-west-1:111111111111:function:orders';
+
+  test('the SourceArn has the function\'s region and the API\'s account; the permission goes into a stack of the function\'s region', () => {
+    // `orders` is defined in eu-west-1; a route of an existing API in us-east-1 integrates it by ARN.
+    const build = (app: App) => {
+      fn(new Stack(app, 'FnStack', env('eu-west-1')), 'Handler', { functionName: 'orders' });
+      const s = new Stack(app, 'ApiStack', env('us-east-1'));
+      const orders = lambda.Function.fromFunctionAttributes(s, 'Orders', { functionArn: ordersArn, sameEnvironment: false, skipPermissions: true });
+      new apigwv2.HttpRoute(s, 'Route', {
+        httpApi: apigwv2.HttpApi.fromHttpApiAttributes(s, 'Shared', { httpApiId: 'abc123' }),
+        routeKey: apigwv2.HttpRouteKey.with('/items', apigwv2.HttpMethod.GET),
+        integration: new HttpLambdaIntegration('Items', orders),
+      });
+    };
+    const before = synth(build, { props: { mode: PermissionMode.REPORT } });
+    expect(before.annotations.filter((a) => a.level === 'error').map((a) => a.message))
+      .toEqual([expect.stringContaining('SourceArn arn:aws:execute-api:eu-west-1:111111111111:abc123/*/GET/items')]);
+
+    const r = synth(build, { props: FIX });
+    const [fnStack, apiStack] = ['FnStack', 'ApiStack'].map((k) => r.templates.find((t) => t.key === k)!);
+    expect(fixResources(apiStack)).toEqual({});
+    const added = Object.values(fixResources(fnStack));
+    expect(added.map((x) => x.Properties.SourceArn)).toEqual(['arn:aws:execute-api:eu-west-1:111111111111:abc123/*/GET/items']);
+    expect(added[0].Properties.FunctionName).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Handler/), 'Arn'] });
+    expect(r.annotations.find((a) => a.level === 'info')?.message).toContain('SourceArn …:eu-west-1:…:abc123/*/GET/items');
+    expect(errors(check(r.templates))).toEqual([]);
+    expect(synth(build, { props: FIX, times: 2 }).raw).toEqual(r.raw);
+  });
+
+  test('no stack of the app is in the function\'s region: nothing is added (Lambda would refuse it) and the error stays', () => {
+    const build = (app: App) => {
+      const s = new Stack(app, 'ApiStack', env('us-east-1'));
+      const api = new apigw.RestApi(s, 'Api');
+      api.root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(lambda.Function.fromFunctionArn(s, 'Orders', ordersArn)));
+    };
+    const r = synth(build, { props: FIX });
+    expect(fixResources(r.templates[0])).toEqual({});
+    expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.ruleId)).toEqual(['ApiGwLambda-SourceArnMismatch']);
   });
 });
 

@@ -128,6 +128,15 @@ export const CASES: FrontendCase[] = [
     expected: ['ApiGwLambda-MissingPermission'],
   },
   {
+    // semantics.md §2.1, C30: read from the cdk.out manifest's environment by the CLI.
+    name: 'bad: function in another region, the CDK permission has the API stack\'s region',
+    build: (app) => {
+      const s = new Stack(app, 'CrossRegion', { env: { account: '111111111111', region: 'us-east-1' } });
+      restApi(s, 'Api', lambda.Function.fromFunctionArn(s, 'Fn', 'arn:aws:lambda:eu-west-1:111111111111:function:orders'));
+    },
+    expected: ['ApiGwLambda-SourceArnMismatch'],
+  },
+  {
     name: 'acknowledged: Validations.acknowledge on the method',
     build: (app) => {
       const s = new Stack(app, 'Acked');
