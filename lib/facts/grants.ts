@@ -81,6 +81,27 @@ function text(ev: Evaluator, expr: any, stack: string): string {
   return typeof expr === 'string' ? expr : renderSym(ev.str(expr, stack));
 }
 
+const labels = new WeakMap<Grant, string>();
+
+/**
+ * `Policy (Statement[1], Sid 'NoApiGateway')` for a statement of an AWS::Lambda::ResourcePolicy, the
+ * logical id for a permission: what a message names so the user can find the statement. Built on
+ * demand (only findings name statements), from the template rather than kept on every grant.
+ */
+export function statementLabel(ev: Evaluator, g: Grant): string {
+  let label = labels.get(g);
+  if (label !== undefined) return label;
+  const m = /^PolicyDocument\.Statement\.(\d+)$/.exec(g.site.propertyPath ?? '');
+  label = g.site.logicalId;
+  if (m) {
+    const st = statements(ev.resource(g.site.stack, g.site.logicalId)?.Properties?.PolicyDocument, ev, g.site.stack)?.[Number(m[1])];
+    const sid = typeof st?.Sid === 'string' && st.Sid ? `, Sid '${st.Sid}'` : '';
+    label = `${g.site.logicalId} (Statement[${m[1]}]${sid})`;
+  }
+  labels.set(g, label);
+  return label;
+}
+
 /** The statements of a policy document (object or JSON text); undefined when it cannot be read statically. */
 function statements(doc: any, ev: Evaluator, stack: string): any[] | undefined {
   let d = doc;

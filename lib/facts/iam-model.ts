@@ -16,6 +16,9 @@ export interface IamStatement {
   readonly source: string;
   /** The resource holding the statement, when it is in the app. */
   readonly site?: Site;
+  /** Position in its document's Statement list, and its Sid: for messages that must name the statement. */
+  readonly index?: number;
+  readonly sid?: string;
 }
 
 export type PrincipalKind = 'role' | 'user';

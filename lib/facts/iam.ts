@@ -397,7 +397,7 @@ export class IamFacts {
   }
 
   private policyStatements(doc: any, stack: string, source: string, site: Site): IamStatement[] {
-    return statementsOf(doc, this.ev, stack).map((st) => ({
+    return statementsOf(doc, this.ev, stack).map((st, index) => ({
       effect: st?.Effect === 'Deny' ? 'Deny' : 'Allow',
       actions: st?.Action !== undefined ? this.lowerList(st.Action, stack) : undefined,
       notActions: st?.Action === undefined && st?.NotAction !== undefined ? this.lowerList(st.NotAction, stack) : undefined,
@@ -406,6 +406,8 @@ export class IamFacts {
       conditional: st?.Condition !== undefined && Object.keys(st.Condition ?? {}).length > 0,
       source,
       site,
+      index,
+      sid: typeof st?.Sid === 'string' && st.Sid ? st.Sid : undefined,
     }));
   }
 
@@ -428,6 +430,12 @@ export class IamFacts {
 }
 
 // ---- helpers ---------------------------------------------------------------------------------------
+
+/** `AWS::IAM::Policy RoleDefaultPolicy1234 (Statement[1], Sid 'NoInvoke')`: a statement as messages name it. */
+export function iamStatementLabel(s: IamStatement): string {
+  if (s.index === undefined) return s.source;
+  return `${s.source} (Statement[${s.index}]${s.sid ? `, Sid '${s.sid}'` : ''})`;
+}
 
 /** AWS managed policies whose effect on our two actions is known; others are reported as unreadable. */
 const AWS_MANAGED: Record<string, Array<Pick<IamStatement, 'effect' | 'actions' | 'notActions' | 'resources'>>> = {

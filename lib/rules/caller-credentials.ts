@@ -1,7 +1,7 @@
 import type { Facts } from '../facts/build';
 import { apiArnOf } from '../facts/build-context';
 import { FunctionRef, refLabel } from '../facts/function-ref';
-import { IamPrincipal, iamArnMatch, iamFacts } from '../facts/iam';
+import { IamPrincipal, IamStatement, iamArnMatch, iamFacts, iamStatementLabel } from '../facts/iam';
 import { Invocation } from '../facts/model';
 import { credentialsSite, groupByRef } from './credentials-role-cannot-invoke';
 import { listPaths } from './coverage';
@@ -63,13 +63,18 @@ function checkInvocation(facts: Facts, inv: Invocation): RuleFinding[] {
   const out: RuleFinding[] = [];
   const unknown: string[] = [];
   for (const caller of callers) {
-    const missing = refs.filter((ref) => !iam.decide(caller, 'lambda:InvokeFunction', iam.functionMatcher(ref)).allowed);
+    const missing = refs.map((ref) => ({ ref, decision: iam.decide(caller, 'lambda:InvokeFunction', iam.functionMatcher(ref)) }))
+      .filter((m) => !m.decision.allowed);
     if (!missing.length) continue;
+    // A matching explicit Deny decides the call whatever the unreadable policies allow.
+    const denied = missing.filter((m) => m.decision.denies.length);
+    for (const m of denied) out.push(deniedGrant(inv, site, head, caller, m.ref, m.decision.denies));
+    if (denied.length === missing.length) continue;
     if (caller.opaquePolicies.length) {
       unknown.push(`${caller.kind} ${caller.label} (has ${caller.opaquePolicies.join(', ')})`);
       continue;
     }
-    for (const ref of missing) out.push(missingGrant(inv, site, head, caller, ref));
+    for (const m of missing) if (!m.decision.denies.length) out.push(missingGrant(inv, site, head, caller, m.ref));
   }
   const refText = refs.map(refLabel).join(', ') || 'the function';
   const notes: string[] = [];
@@ -87,6 +92,21 @@ function checkInvocation(facts: Facts, inv: Invocation): RuleFinding[] {
     });
   }
   return out;
+}
+
+/**
+ * An explicit Deny in the caller's policies matches: no grant can help, so none is planned (fix mode
+ * would add an Allow the Deny overrides and report it fixed); the message names the Deny instead.
+ */
+function deniedGrant(inv: Invocation, site: RuleFinding['site'], head: string, caller: IamPrincipal, ref: FunctionRef,
+  denies: readonly IamStatement[]): RuleFinding {
+  return {
+    site, severity: 'error',
+    message: `${head}, and ${caller.kind} ${caller.label} may call it (execute-api:Invoke) but an explicit Deny in `
+      + `${denies.map(iamStatementLabel).join(', ')} matches lambda:InvokeFunction on ${refLabel(ref)}; an explicit Deny overrides every `
+      + `Allow, so its requests fail with "Invalid permissions on Lambda function" (${ISSUE}; ${listPaths(inv.paths, 3)}). Remove or `
+      + `narrow that Deny statement (fix mode does not edit the ${caller.kind}'s policies).`,
+  };
 }
 
 function missingGrant(inv: Invocation, site: RuleFinding['site'], head: string, caller: IamPrincipal, ref: FunctionRef): RuleFinding {

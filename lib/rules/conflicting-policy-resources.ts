@@ -1,5 +1,5 @@
-import { FunctionRef, parseFunctionRef, refKey, refLabel } from '../facts/function-ref';
-import { Site } from '../facts/model';
+import { refKey, refLabel } from '../facts/function-ref';
+import { resourcePolicies } from './grant-index';
 import { RuleDefinition, RuleFinding } from './rule';
 
 export const ConflictingPolicyResources: RuleDefinition = {
@@ -11,32 +11,28 @@ export const ConflictingPolicyResources: RuleDefinition = {
   fixable: false,
   plansFixes: false,
   check: (facts) => {
-    const byRef = new Map<string, { ref: FunctionRef; policies: Site[]; permissions: Set<string> }>();
-    const entry = (ref: FunctionRef) => {
-      const k = refKey(ref);
-      let e = byRef.get(k);
-      if (!e) byRef.set(k, (e = { ref, policies: [], permissions: new Set() }));
-      return e;
-    };
-    // From the resources, not the statements: an empty or unparsable policy document still replaces the policy.
-    for (const { stack, id, r } of facts.resources('AWS::Lambda::ResourcePolicy')) {
-      const target = parseFunctionRef(facts.ev.str(r.Properties?.ResourceArn, stack), facts.ev, facts.physicalNames);
-      if (target.ok) entry(target.ref).policies.push({ stack, logicalId: id, resourceType: r.Type });
-    }
+    const policies = resourcePolicies(facts);
     // Only references with a ResourcePolicy can be reported: permissions are collected for those alone.
-    if (byRef.size === 0) return [];
+    if (policies.size === 0) return [];
+    const permissions = new Map<string, Set<string>>();
     const grants = facts.grants;
     for (let i = 0; i < grants.length; i++) {
       const g = grants[i];
-      if (g.ref && g.source === 'permission') byRef.get(refKey(g.ref))?.permissions.add(g.site.logicalId);
+      if (!g.ref || g.source !== 'permission') continue;
+      const k = refKey(g.ref);
+      if (!policies.has(k)) continue;
+      let set = permissions.get(k);
+      if (!set) permissions.set(k, (set = new Set()));
+      set.add(g.site.logicalId);
     }
     const out: RuleFinding[] = [];
-    for (const e of byRef.values()) {
-      if (!e.policies.length || !e.permissions.size) continue;
+    for (const [k, e] of policies) {
+      const found = permissions.get(k);
+      if (!found) continue;
       out.push({
-        site: e.policies[0],
-        message: `${refLabel(e.ref)} has both AWS::Lambda::ResourcePolicy ${e.policies.map((p) => p.logicalId).join(', ')} and `
-          + `AWS::Lambda::Permission ${[...e.permissions].join(', ')}; PutResourcePolicy overwrites statements added by AddPermission `
+        site: e.sites[0],
+        message: `${refLabel(e.ref)} has both AWS::Lambda::ResourcePolicy ${e.sites.map((p) => p.logicalId).join(', ')} and `
+          + `AWS::Lambda::Permission ${[...found].join(', ')}; PutResourcePolicy overwrites statements added by AddPermission `
           + '(and a later AddPermission edits the policy behind the ResourcePolicy\'s back), so which statements survive depends on '
           + 'deployment order. Keep one mechanism: move the permissions into the ResourcePolicy document.',
       });

@@ -1,6 +1,7 @@
 import { arnComponents, arnLike, globMatch, hasPseudo, hasWildcard, sourceArnMatches } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { FunctionRef, refKey } from '../facts/function-ref';
+import { statementLabel } from '../facts/grants';
 import { ApiFact, Grant, Invocation, InvocationPath } from '../facts/model';
 import { OpaqueAtom, SampleAtom, Sym, isAtom, literalOf, renderSym, splitSym, sym, symKey } from '../facts/value';
 import { GrantIndex, grantIndex, grantsWhere, pathApiKey } from './grant-index';
@@ -176,7 +177,7 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
     const deny = denies.length ? firstDeny(candidates, denySet, p) : undefined;
     if (deny) {
       (grantIssues ??= []).push(p);
-      (grantDetails ??= new Set()).add(`an explicit Deny in ${deny.site.logicalId} matches ${p.label}`);
+      (grantDetails ??= new Set()).add(`an explicit Deny in ${statementLabel(facts.ev, deny)} matches ${p.label}`);
       continue;
     }
     if (usable.length === 0) {
@@ -210,6 +211,23 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
 }
 
 const NONE: CoverageIssue[] = [];
+
+/**
+ * The explicit Deny statements on exactly `ref` that match some of `paths` (rules.md step 3), and
+ * the paths none of them matches. For messages: coverage itself stops at the first match per path.
+ */
+export function matchingDenies(facts: Facts, ref: FunctionRef, paths: readonly InvocationPath[]): { denies: Grant[]; open: InvocationPath[] } {
+  const { denies } = refGrants(facts, ref);
+  if (denies.length === 0) return { denies: [], open: paths.slice() };
+  const hit = new Set<Grant>();
+  const open: InvocationPath[] = [];
+  for (const p of paths) {
+    const matched = denies.filter((g) => covers(g, p));
+    matched.forEach((g) => hit.add(g));
+    if (matched.length === 0) open.push(p);
+  }
+  return { denies: denies.filter((g) => hit.has(g)), open };
+}
 
 /** `candidates.find((g) => denySet.has(g) && covers(g, p))`, without a closure per path. */
 function firstDeny(candidates: readonly Grant[], denySet: ReadonlySet<Grant>, p: InvocationPath): Grant | undefined {

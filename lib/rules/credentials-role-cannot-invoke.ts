@@ -1,6 +1,6 @@
 import type { Facts } from '../facts/build';
 import { FunctionRef, refKey, refLabel } from '../facts/function-ref';
-import { IamPrincipal, iamFacts } from '../facts/iam';
+import { Decision, IamPrincipal, iamFacts, iamStatementLabel } from '../facts/iam';
 import { Invocation, InvocationPath, Site } from '../facts/model';
 import { literalOf } from '../facts/value';
 import { covers, listPaths } from './coverage';
@@ -101,15 +101,15 @@ function checkGrant(facts: Facts, inv: Invocation, head: string, site: Site, rol
         + 'function\'s resource policy must also allow the role; that policy is not in this app. Check it by hand.',
     };
   }
+  if (decision.denies.length) return deniedIssue(head, site, role, ref, target, paths, decision);
   const why: string[] = [];
-  for (const d of decision.denies) why.push(`an explicit Deny in ${d.source} matches`);
   if (decision.boundaryBlocks) why.push('its permissions boundary does not allow it');
   const others = iam.otherQualifierGrants(role, ref);
   if (others.length) {
     why.push(`it is granted ${others.join(', ')} only, which does not cover ${target} (grant both arn and arn:*, `
       + 'as fn.grantInvoke does)');
   }
-  if (!decision.denies.length && !decision.boundaryBlocks && role.opaquePolicies.length) {
+  if (!decision.boundaryBlocks && role.opaquePolicies.length) {
     return {
       kind: 'unverifiable', site,
       message: `${head} calls ${refLabel(ref)} as role ${role.label}; no policy of the role visible in this app allows `
@@ -134,6 +134,24 @@ function checkGrant(facts: Facts, inv: Invocation, head: string, site: Site, rol
       + `${why.length ? ` (${why.join('; ')})` : ''} (${listPaths(paths, 3)}). API Gateway calls Lambda as this role, so calls fail with `
       + `"Invalid permissions on Lambda function".${cdkNote} Fix: ${grantHint}.`,
     fix: { kind: 'grant-role', invocation: inv, ref, paths, role: role.site },
+  };
+}
+
+/**
+ * An explicit Deny in the role's policies matches the call: it is the cause, whatever the role is
+ * granted (on any qualifier), so the message names it and no grant is planned. Fix mode would add an
+ * Allow the Deny overrides, report it fixed, and leave a grant that takes effect the day the Deny is
+ * lifted, against what the Deny says. The user removes or narrows the Deny; fix mode never edits it.
+ */
+function deniedIssue(head: string, site: Site, role: IamPrincipal, ref: FunctionRef, target: string, paths: InvocationPath[],
+  decision: Decision): RoleCredentialIssue {
+  const boundary = decision.boundaryBlocks ? ' (its permissions boundary does not allow the call either)' : '';
+  return {
+    kind: 'cannot-invoke', site,
+    message: `${head} calls ${refLabel(ref)} as role ${role.label}, but an explicit Deny in ${decision.denies.map(iamStatementLabel).join(', ')} `
+      + `matches lambda:InvokeFunction on ${target}${boundary} (${listPaths(paths, 3)}). An explicit Deny overrides every Allow, so calls `
+      + 'fail with "Invalid permissions on Lambda function" whatever the role is granted. Remove or narrow that Deny statement, or use '
+      + 'another credentials role (fix mode does not edit the role\'s policies).',
   };
 }
 

@@ -1,7 +1,7 @@
 import { apiSegmentIndexKey } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
-import { FunctionRef, refKey } from '../facts/function-ref';
-import { ApiFact, Grant, InvocationPath } from '../facts/model';
+import { FunctionRef, parseFunctionRef, refKey } from '../facts/function-ref';
+import { ApiFact, Grant, InvocationPath, Site } from '../facts/model';
 import { Sym } from '../facts/value';
 
 /**
@@ -100,6 +100,32 @@ export function grantIndex(facts: Facts, ref: FunctionRef): GrantIndex {
  */
 export function grantsWhere(facts: Facts, ref: FunctionRef, name: string, keep: (g: Grant) => boolean, from?: readonly Grant[]): Grant[] {
   return once(facts, `${name}|${refKey(ref)}`, () => (from ?? facts.grantsByFunction.get(ref.fnKey) ?? []).filter(keep));
+}
+
+/** The AWS::Lambda::ResourcePolicy resources on one exact function reference. */
+export interface ResourcePolicies {
+  readonly ref: FunctionRef;
+  readonly sites: Site[];
+}
+
+/**
+ * The AWS::Lambda::ResourcePolicy resources by the exact reference (`refKey`) they set the policy of,
+ * once per analysis: from the resources, not their statements, since an empty or unreadable document
+ * still replaces the whole policy (§6.9). Empty, and cheap, for the apps that have none.
+ */
+export function resourcePolicies(facts: Facts): ReadonlyMap<string, ResourcePolicies> {
+  return once(facts, 'resource-policies', () => {
+    const out = new Map<string, ResourcePolicies>();
+    for (const { stack, id, r } of facts.resources('AWS::Lambda::ResourcePolicy')) {
+      const target = parseFunctionRef(facts.ev.str(r.Properties?.ResourceArn, stack), facts.ev, facts.physicalNames);
+      if (!target.ok) continue;
+      const k = refKey(target.ref);
+      let e = out.get(k);
+      if (!e) out.set(k, (e = { ref: target.ref, sites: [] }));
+      e.sites.push({ stack, logicalId: id, resourceType: r.Type });
+    }
+    return out;
+  });
 }
 
 /** Key of the API id segment of a SourceArn; undefined when not an ARN or the id has a wildcard. */

@@ -12,8 +12,11 @@ export const GrantMismatch: RuleDefinition = {
     + 'never lets API Gateway invoke the function.',
   fixable: true,
   plansFixes: true,
-  check: (facts) => coverageFindings(facts, 'GrantMismatch', (i) =>
-    `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(i.ref!)}, but no statement on it can authorize `
-    + `API Gateway: ${i.details.join('; ')} (${listPaths(i.paths)}). Add a statement with Action lambda:InvokeFunction, Principal `
-    + 'apigateway.amazonaws.com and a SourceArn for this API, without those conditions.', true),
+  check: (facts) => coverageFindings(facts, 'GrantMismatch', (i) => ({
+    problem: `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(i.ref!)}, but no statement on it can `
+      + `authorize API Gateway: ${i.details.join('; ')} (${listPaths(i.paths)}).`,
+    // An explicit Deny comes only from an AWS::Lambda::ResourcePolicy, whose findings get their own advice (coverage-rule.ts).
+    fix: 'Add a statement with Action lambda:InvokeFunction, Principal apigateway.amazonaws.com and a SourceArn for this API, '
+      + 'without those conditions.',
+  }), true),
 };

@@ -13,8 +13,10 @@ export const MissingPermission: RuleDefinition = {
     + 'constructs, OpenAPI bodies and imported functions do not add it for you.',
   fixable: true,
   plansFixes: true,
-  check: (facts) => coverageFindings(facts, 'MissingPermission', (i) =>
-    `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(i.ref!)} but no resource-policy statement lets `
-    + `apigateway.amazonaws.com invoke it (${listPaths(i.paths)}). Add an AWS::Lambda::Permission with Principal `
-    + `apigateway.amazonaws.com, FunctionName ${renderSym(i.ref!.value)} and SourceArn ${suggestedSourceArn(i.paths[0])}.`, true),
+  check: (facts) => coverageFindings(facts, 'MissingPermission', (i) => ({
+    problem: `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(i.ref!)} but no resource-policy statement `
+      + `lets apigateway.amazonaws.com invoke it (${listPaths(i.paths)}).`,
+    fix: `Add an AWS::Lambda::Permission with Principal apigateway.amazonaws.com, FunctionName ${renderSym(i.ref!.value)} and SourceArn `
+      + `${suggestedSourceArn(i.paths[0])}.`,
+  }), true),
 };

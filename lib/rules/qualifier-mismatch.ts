@@ -15,11 +15,17 @@ export const QualifierMismatch: RuleDefinition = {
   check: (facts) => coverageFindings(facts, 'QualifierMismatch', (i) => {
     const ref = i.ref!;
     if (ref.qualifierKey === '$LATEST') {
-      return `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(ref)}, and Lambda cannot attach a resource `
-        + 'policy to $LATEST. Invoke the unqualified function ARN (or an alias/version) and grant that.';
+      return {
+        problem: `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(ref)}, and Lambda cannot attach a `
+          + 'resource policy to $LATEST.',
+        fix: 'Invoke the unqualified function ARN (or an alias/version) and grant that.',
+      };
     }
     const invoked = ref.qualifierLabel ? `qualifier '${ref.qualifierLabel}'` : 'the unqualified function';
-    return `${i.invocation.description} of API ${i.invocation.api.label} invokes ${invoked} of ${ref.fnLabel}, but ${i.details.join('; ')} `
-      + `(${listPaths(i.paths)}). Add the permission with FunctionName ${renderSym(ref.value)}, the exact reference the ${i.invocation.kind} invokes.`;
+    return {
+      problem: `${i.invocation.description} of API ${i.invocation.api.label} invokes ${invoked} of ${ref.fnLabel}, but `
+        + `${i.details.join('; ')} (${listPaths(i.paths)}).`,
+      fix: `Add the permission with FunctionName ${renderSym(ref.value)}, the exact reference the ${i.invocation.kind} invokes.`,
+    };
   }, true),
 };

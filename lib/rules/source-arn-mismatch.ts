@@ -14,7 +14,10 @@ export const SourceArnMismatch: RuleDefinition = {
   plansFixes: true,
   check: (facts) => coverageFindings(facts, 'SourceArnMismatch', (i) => {
     const shown = i.details.slice(0, 5).join('; ') + (i.details.length > 5 ? `; and ${i.details.length - 5} more` : '');
-    return `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(i.ref!)}, but no grant's SourceArn covers `
-      + `${shown}. Add a permission whose SourceArn covers them, e.g. ${suggestedSourceArn(i.paths[0])}.`;
+    return {
+      problem: `${i.invocation.description} of API ${i.invocation.api.label} invokes ${refLabel(i.ref!)}, but no grant's SourceArn `
+        + `covers ${shown}.`,
+      fix: `Add a permission whose SourceArn covers them, e.g. ${suggestedSourceArn(i.paths[0])}.`,
+    };
   }, true),
 };

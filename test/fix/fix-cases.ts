@@ -258,9 +258,31 @@ export const NESTED_STACK: FixableCase = {
   },
 };
 
+/** A ResourcePolicy (with a Deny) on an alias sets the alias's policy only: the function's own policy still takes a Permission (§6.5). */
+export const RESOURCE_POLICY_ON_ALIAS: FixableCase = {
+  name: 'ResourcePolicy on an alias, method invoking the unqualified function',
+  spec: '§6.5, §6.9',
+  before: ['MissingPermission'],
+  added: ['prod/GET/items'],
+  fixedOn: '/Stack/GetItems',
+  build: (app) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const alias = new lambda.Alias(s, 'Live', { aliasName: 'live', version: f.currentVersion });
+    new lambda.CfnResourcePolicy(s, 'AliasPolicy', {
+      resourceArn: alias.functionArn,
+      policyDocument: { Version: '2012-10-17', Statement: [
+        { Effect: 'Deny', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'lambda:InvokeFunction', Resource: alias.functionArn },
+      ] },
+    });
+    const api = restApi(s);
+    cfnMethod(s, 'GetItems', api, api.root.addResource('items').resourceId, 'GET', f.functionArn);
+  },
+};
+
 export const FIXABLE: readonly FixableCase[] = [
   REST_L1, REST_ANY_ROOT, EXTRA_STAGE, ALIAS_MISMATCH, HTTP_ROUTES, WEBSOCKET_ROUTES, REST_AUTHORIZER, OPENAPI_BODY, POST_FIX,
-  CROSS_STACK, CROSS_STACK_CYCLE, NESTED_STACK,
+  CROSS_STACK, CROSS_STACK_CYCLE, NESTED_STACK, RESOURCE_POLICY_ON_ALIAS,
 ];
 
 /** Apps with nothing to fix: fix mode must leave their templates exactly as report mode does. */
@@ -281,5 +303,119 @@ export const GOOD: readonly AppCase[] = [
       const s = new Stack(app, 'Stack');
       new apigw.LambdaRestApi(s, 'Api', { handler: fn(s, 'Handler') });
     },
+  },
+];
+
+/**
+ * Apps whose gap fix mode must not "fix" with a new grant (semantics.md §6.9, C58/C59): an explicit
+ * Deny wins over any Allow, and an AWS::Lambda::ResourcePolicy replaces the statements that
+ * AWS::Lambda::Permission adds. Fix mode adds nothing, claims nothing, and the error names the cause.
+ */
+export interface BlockedCase extends AppCase {
+  /** The one error rule (without the `ApiGwLambda-` prefix), before and after fix mode. */
+  readonly rule: string;
+  /** Construct path of the error. */
+  readonly on: string;
+  readonly includes: readonly string[];
+  readonly excludes?: readonly string[];
+}
+
+const APIGW = 'apigateway.amazonaws.com';
+
+/** An L1 `GET /items` (no CDK permission) on a REST API, with an AWS::Lambda::ResourcePolicy of `statements` on the function. */
+function withResourcePolicy(statements: (f: lambda.IFunction, api: apigw.RestApi) => object[]) {
+  return (app: App) => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const api = restApi(s);
+    cfnMethod(s, 'GetItems', api, api.root.addResource('items').resourceId, 'GET', f.functionArn);
+    new lambda.CfnResourcePolicy(s, 'Policy', {
+      resourceArn: f.functionArn,
+      policyDocument: { Version: '2012-10-17', Statement: statements(f, api) },
+    });
+  };
+}
+
+function allowApiGw(f: lambda.IFunction, api: apigw.RestApi, path = '*/GET/items'): object {
+  return {
+    Effect: 'Allow', Principal: { Service: APIGW }, Action: 'lambda:InvokeFunction', Resource: f.functionArn,
+    Condition: { ArnLike: { 'aws:SourceArn': Stack.of(api).formatArn({ service: 'execute-api', resource: api.restApiId, resourceName: path }) } },
+  };
+}
+
+const denyApiGw = (f: lambda.IFunction): object =>
+  ({ Sid: 'NoApiGateway', Effect: 'Deny', Principal: { Service: APIGW }, Action: 'lambda:InvokeFunction', Resource: f.functionArn });
+
+/** `GET /items` through `LambdaIntegration({ credentialsRole })`; the role is granted the function and denied lambda:Invoke*. */
+function deniedRole(app: App): void {
+  const s = new Stack(app, 'Stack');
+  const f = fn(s, 'Handler');
+  const role = new iam.Role(s, 'InvokeRole', { assumedBy: new iam.ServicePrincipal(APIGW) });
+  role.addToPolicy(new iam.PolicyStatement({ sid: 'NoInvoke', effect: iam.Effect.DENY, actions: ['lambda:Invoke*'], resources: ['*'] }));
+  new apigw.RestApi(s, 'Api').root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(f, { credentialsRole: role }));
+}
+
+export const BLOCKED: readonly BlockedCase[] = [
+  {
+    name: 'ResourcePolicy: explicit Deny beside a correct Allow',
+    spec: 'C59',
+    rule: 'GrantMismatch',
+    on: '/Stack/GetItems',
+    build: withResourcePolicy((f, api) => [allowApiGw(f, api), denyApiGw(f)]),
+    includes: ['explicit Deny in Policy (Statement[1], Sid \'NoApiGateway\')', 'Remove or narrow', 'overrides every Allow'],
+    excludes: ['Add a statement'],
+  },
+  {
+    name: 'ResourcePolicy with only a Deny: no grant at all, and the Deny still blocks',
+    spec: 'C58, C59',
+    rule: 'MissingPermission',
+    on: '/Stack/GetItems',
+    build: withResourcePolicy((f) => [denyApiGw(f)]),
+    includes: ['explicit Deny in Policy (Statement[0], Sid \'NoApiGateway\')', 'PolicyDocument of AWS::Lambda::ResourcePolicy Policy'],
+    excludes: ['Add an AWS::Lambda::Permission'],
+  },
+  {
+    name: 'ResourcePolicy without a statement for API Gateway: a Permission beside it would be overwritten',
+    spec: 'C58',
+    rule: 'MissingPermission',
+    on: '/Stack/GetItems',
+    build: withResourcePolicy((f) => [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'lambda:InvokeFunction', Resource: f.functionArn }]),
+    includes: ['Add an Allow statement', 'PolicyDocument of AWS::Lambda::ResourcePolicy Policy', 'overwritten'],
+    excludes: ['Add an AWS::Lambda::Permission'],
+  },
+  {
+    name: 'ResourcePolicy whose Allow covers another path',
+    spec: 'C58, C14',
+    rule: 'SourceArnMismatch',
+    on: '/Stack/GetItems',
+    build: withResourcePolicy((f, api) => [allowApiGw(f, api, '*/GET/other')]),
+    includes: ['path /items not covered', 'PolicyDocument of AWS::Lambda::ResourcePolicy Policy'],
+    excludes: ['Add a permission'],
+  },
+  {
+    name: 'credentials role with an explicit Deny on lambda:Invoke*',
+    spec: 'C32, §0 mode B',
+    rule: 'CredentialsRoleCannotInvoke',
+    on: '/Stack/Api/Default/items/GET/Resource',
+    build: deniedRole,
+    includes: ['explicit Deny in AWS::IAM::Policy InvokeRoleDefaultPolicy', 'Sid \'NoInvoke\'', 'Remove or narrow'],
+    excludes: ['arn:*', 'grantInvoke'],
+  },
+  {
+    name: 'caller role (passthrough) with an explicit Deny on lambda:InvokeFunction',
+    spec: 'C37',
+    rule: 'CallerCredentials',
+    on: '/Stack/Api/Default/items/GET/Resource',
+    build: (app) => {
+      const s = new Stack(app, 'Stack');
+      const api = new apigw.RestApi(s, 'Api');
+      const method = api.root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(fn(s, 'Handler'), { credentialsPassthrough: true }),
+        { authorizationType: apigw.AuthorizationType.IAM });
+      const caller = new iam.Role(s, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+      method.grantExecute(caller);
+      caller.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['lambda:InvokeFunction'], resources: ['*'] }));
+    },
+    includes: ['explicit Deny in AWS::IAM::Policy CallerDefaultPolicy', 'Remove or narrow'],
+    excludes: ['grantInvoke'],
   },
 ];

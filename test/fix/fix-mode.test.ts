@@ -1,10 +1,11 @@
 /**
  * Fix mode over the report-mode bad cases: for each fixable case, report mode finds the gap, fix
  * mode adds least-privilege permissions, the synthesized templates pass the report-mode check,
- * a second synthesis is byte-identical, and applying the Aspect twice adds nothing twice.
+ * a second synthesis is byte-identical, and applying the Aspect twice adds nothing twice. A gap that
+ * an explicit Deny or an AWS::Lambda::ResourcePolicy blocks is left as it is, and stays an error.
  */
 import { PermissionMode } from '../../lib';
-import { FIXABLE, GOOD } from './fix-cases';
+import { BLOCKED, FIXABLE, GOOD } from './fix-cases';
 import { addedPermissions, check, errors, synth } from './fix-harness';
 
 const REPORT = { mode: PermissionMode.REPORT };
@@ -40,5 +41,25 @@ describe.each(GOOD.map((c) => [c.name, c] as const))('nothing to fix: %s', (_nam
     const fixed = synth(c.build, { props: FIX });
     expect(fixed.raw).toEqual(report.raw);
     expect(fixed.annotations).toEqual([]);
+  });
+});
+
+describe.each(BLOCKED.map((c) => [c.name, c] as const))('blocked by the user\'s policy: %s', (_name, c) => {
+  test('fix mode adds nothing, claims nothing fixed, and the error names what the user must change', () => {
+    const report = synth(c.build, { props: REPORT });
+    const fixed = synth(c.build, { props: FIX });
+    // No grant that a Deny or a ResourcePolicy would defeat: the templates are exactly report mode's.
+    expect(fixed.raw).toEqual(report.raw);
+    expect(fixed.annotations.filter((a) => a.level === 'info')).toEqual([]);
+    for (const r of [report, fixed]) {
+      const found = r.annotations.filter((a) => a.level === 'error');
+      expect(found.map((a) => `${a.ruleId} ${a.path}`)).toEqual([`ApiGwLambda-${c.rule} ${c.on}`]);
+      for (const s of c.includes) expect(found[0].message).toContain(s);
+      for (const s of c.excludes ?? []) expect(found[0].message).not.toContain(s);
+    }
+    // The CLI's view of the output agrees: the finding is still there, and it plans no fix.
+    const left = check(fixed.templates).filter((f) => f.severity === 'error');
+    expect(left.map((f) => f.ruleId)).toEqual([`ApiGwLambda-${c.rule}`]);
+    expect(left[0].fix).toBeUndefined();
   });
 });

@@ -180,6 +180,18 @@ const BAD: Case[] = [
     expect: [{ path: '/Stack/Authz', level: 'error', includes: ['authorizer cannot use'] }],
   },
   {
+    name: 'caller role granted the function but with an explicit Deny (even beside an unreadable policy): the error names the Deny',
+    build: (stack) => {
+      const { method, f } = passthrough(stack);
+      const role = callerRole(stack);
+      role.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyName(stack, 'Team', 'team-policy'));
+      method.grantExecute(role);
+      f.grantInvoke(role);
+      role.addToPolicy(new iam.PolicyStatement({ sid: 'NoLambda', effect: iam.Effect.DENY, actions: ['lambda:*'], resources: ['*'] }));
+    },
+    expect: [{ path: ITEMS, level: 'error', includes: ["explicit Deny in AWS::IAM::Policy ClientRoleDefaultPolicy", "Sid 'NoLambda'", 'Remove or narrow'] }],
+  },
+  {
     name: 'HTTP API L1 with caller passthrough: caller role without the invoke grant',
     build: (stack) => {
       const api = httpPassthrough(stack, fn(stack, 'Fn'));
@@ -227,6 +239,19 @@ describe(RULE, () => {
     expect(forRole.fix?.kind).toBe('grant-role');
     expect(forRole.fix?.role?.logicalId).toMatch(/^ClientRole/);
     expect(forUser.fix).toBeUndefined();
+  });
+
+  test('no fix plan for a caller role whose explicit Deny matches: an added Allow could not help', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    const { method } = passthrough(stack);
+    const role = callerRole(stack);
+    method.grantExecute(role);
+    role.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['lambda:InvokeFunction'], resources: ['*'] }));
+    const template = app.synth().getStackByName('Stack').template;
+    const findings = analyzeTemplates([{ key: 'Stack', template }]).filter((f) => f.ruleId === RULE);
+    expect(findings.map((f) => [f.severity, f.fix])).toEqual([['error', undefined]]);
+    expect(findings[0].message).toContain('explicit Deny');
   });
 
   test('real template: SAM AWS_IAM methods with CALLER_CREDENTIALS and no caller in the template → one warning per operation', () => {

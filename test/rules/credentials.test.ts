@@ -20,6 +20,7 @@ interface Expected {
   readonly path: string;
   readonly level?: 'error' | 'warning';
   readonly includes?: readonly string[];
+  readonly excludes?: readonly string[];
 }
 
 interface Case {
@@ -223,15 +224,35 @@ const BAD: Case[] = [
     expect: [{ rule: RULE, path: ITEMS, level: 'error', includes: ['unqualified function ARN', "granted ':live' only"] }],
   },
   {
-    name: 'explicit Deny beside the grant',
+    name: 'explicit Deny beside the grant: the message names the Deny statement, not the qualifier',
     build: (stack) => {
       const f = fn(stack, 'Fn');
       const role = apiGwRole(stack);
       f.grantInvoke(role);
-      role.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['lambda:Invoke*'], resources: ['*'] }));
+      role.addToPolicy(new iam.PolicyStatement({ sid: 'NoInvoke', effect: iam.Effect.DENY, actions: ['lambda:Invoke*'], resources: ['*'] }));
       restWithRole(stack, f, role);
     },
-    expect: [{ rule: RULE, path: ITEMS, level: 'error', includes: ['explicit Deny'] }],
+    expect: [{
+      rule: RULE, path: ITEMS, level: 'error',
+      includes: ['explicit Deny in AWS::IAM::Policy InvokeRoleDefaultPolicy', "(Statement[1], Sid 'NoInvoke')", 'Remove or narrow that Deny statement'],
+      excludes: ['arn:*', 'grantInvoke'],
+    }],
+  },
+  {
+    name: 'explicit Deny on an alias-qualified call whose role is granted the unqualified ARN only: the Deny is the cause',
+    build: (stack) => {
+      const f = fn(stack, 'Fn');
+      const alias = new lambda.Alias(stack, 'Live', { aliasName: 'live', version: f.currentVersion });
+      const role = apiGwRole(stack);
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [f.functionArn] }));
+      role.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['lambda:*'], resources: [`${f.functionArn}:*`] }));
+      restWithRole(stack, alias, role);
+    },
+    expect: [{
+      rule: RULE, path: ITEMS, level: 'error',
+      includes: ["explicit Deny in AWS::IAM::Policy InvokeRoleDefaultPolicy", '(Statement[1])', "on the ARN qualified with ':live'", 'Remove or narrow'],
+      excludes: ['granted the unqualified ARN only', 'arn and arn:*', 'alias.grantInvoke'],
+    }],
   },
   {
     name: 'C50: REST TokenAuthorizer with an imported assumeRole (Role.fromRoleArn) → Unverifiable',
@@ -308,6 +329,7 @@ describe(RULE, () => {
       const f = found.find((x) => x.ruleId === e.rule && x.path === e.path)!;
       if (e.level) expect(f.level).toBe(e.level);
       for (const s of e.includes ?? []) expect(f.message).toContain(s);
+      for (const s of e.excludes ?? []) expect(f.message).not.toContain(s);
     }
   });
 
@@ -321,6 +343,19 @@ describe(RULE, () => {
     expect(findings[0].propertyPath).toBe('Integration.Credentials');
     expect(findings[0].fix?.kind).toBe('grant-role');
     expect(findings[0].fix?.role?.logicalId).toMatch(/^InvokeRole/);
+  });
+
+  test('no fix plan when an explicit Deny matches: an added Allow could not help (fix mode would call it fixed)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    const role = apiGwRole(stack);
+    role.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['lambda:InvokeFunction'], resources: ['*'] }));
+    restWithRole(stack, fn(stack, 'Fn'), role);
+    const template = app.synth().getStackByName('Stack').template;
+    const findings = analyzeTemplates([{ key: 'Stack', template }]).filter((f) => f.ruleId === RULE);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain('explicit Deny');
+    expect(findings[0].fix).toBeUndefined();
   });
 });
 

@@ -174,12 +174,25 @@ const BAD: Row[] = [
     expect: [{ rule: 'GrantMismatch', path: METHOD, includes: ['SourceAccount 222222222222', '111111111111'] }],
   },
   {
-    name: 'ResourcePolicy: explicit Deny beats a correct Allow (C59)',
+    name: 'ResourcePolicy: explicit Deny beats a correct Allow (C59); the advice is to remove the Deny, not to add a grant',
     grants: (c) => resourcePolicy(c, 'Policy', [
       allowStatement(c),
-      { Effect: 'Deny', Principal: { Service: APIGW }, Action: 'lambda:InvokeFunction', Resource: c.fn.functionArn },
+      { Sid: 'NoApiGw', Effect: 'Deny', Principal: { Service: APIGW }, Action: 'lambda:InvokeFunction', Resource: c.fn.functionArn },
     ]),
-    expect: [{ rule: 'GrantMismatch', path: METHOD, includes: ['explicit Deny in Policy'] }],
+    expect: [{
+      rule: 'GrantMismatch', path: METHOD,
+      includes: ["explicit Deny in Policy (Statement[1], Sid 'NoApiGw') matches", 'Remove or narrow the explicit Deny', 'overrides every Allow'],
+      excludes: ['Add a statement'],
+    }],
+  },
+  {
+    name: 'ResourcePolicy without an API Gateway statement (C58): add the Allow to its document, not a Permission beside it',
+    grants: (c) => resourcePolicy(c, 'Policy', [allowStatement(c, { Principal: { Service: 's3.amazonaws.com' } })]),
+    expect: [{
+      rule: 'MissingPermission', path: METHOD,
+      includes: ['Add an Allow statement for apigateway.amazonaws.com', 'to the PolicyDocument of AWS::Lambda::ResourcePolicy Policy', 'overwritten'],
+      excludes: ['Add an AWS::Lambda::Permission'],
+    }],
   },
   {
     name: 'ResourcePolicy Allow with a condition API Gateway never meets',
@@ -248,7 +261,7 @@ const PRECEDENCE: Row[] = [
       allowStatement(c, { Condition: { ArnLike: { 'aws:SourceArn': c.api.arn('*/GET/other') } } }),
       { Effect: 'Deny', Principal: '*', Action: 'lambda:*', Resource: c.fn.functionArn },
     ]),
-    expect: [{ rule: 'GrantMismatch', path: METHOD, includes: ['explicit Deny'] }],
+    expect: [{ rule: 'GrantMismatch', path: METHOD, includes: ['explicit Deny in Policy (Statement[1]) matches', 'Remove or narrow'] }],
   },
 ];
 
