@@ -1,8 +1,10 @@
 import { arnComponents } from './arn-like';
+import { impliedConditions } from './conditions';
 import { Evaluator, isFunctionType } from './evaluate';
 import type { Facts } from './facts';
 import { FunctionRef, PhysicalNames, functionFromUri, parseFunctionRef } from './function-ref';
 import { ApiFact, ApiKind, CredentialsMode, InvocationPath, Site, StageFact } from './model';
+import { CfnResourceJson } from './template';
 import {
   Sym, addToSym, beginSym, endSym, isAtom, literalOf, renderSym, sampleAtom, sym, symIncludes, symKey,
 } from './value';
@@ -56,10 +58,22 @@ export class BuildContext {
       account: this.ev.refValue('AWS::AccountId', home),
       // An API only referenced by an integration (imported by id) still has paths to check (C63).
       stages: this.stagesCollected ? [UNKNOWN_STAGE] : [],
+      conditions: site ? this.conditionsOf(site.stack, this.ev.resource(site.stack, site.logicalId)) : undefined,
     };
     this.facts.apis.set(key, api);
     this.bySym.set(idSym, api);
     return api;
+  }
+
+  /**
+   * Keys of the open resource Conditions under which a resource exists: its own and its API's (a
+   * resource cannot outlive the API it references). Undefined, without allocating, when there are none.
+   */
+  conditionsOf(stack: string, r: CfnResourceJson | undefined, api?: ApiFact): readonly string[] | undefined {
+    const own = r ? impliedConditions(this.ev, stack, r) : undefined;
+    const inherited = api?.conditions;
+    if (!own) return inherited;
+    return inherited ? own.concat(inherited) : own;
   }
 
   /** APIs by id value (an API is never replaced once created, so a value always names the same one). */

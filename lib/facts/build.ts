@@ -4,6 +4,7 @@ import { collectOpenApiBodies } from './collect-openapi';
 import { collectRestMethods } from './collect-rest';
 import { collectApis, collectStages } from './collect-stages';
 import { collectQuickCreate, collectV2Integrations } from './collect-v2';
+import { ABSENT, resourceCondition } from './conditions';
 import { Evaluator, isFunctionType } from './evaluate';
 import { Facts, Res } from './facts';
 import { PhysicalNames, parseFunctionRef, physicalNameKeys } from './function-ref';
@@ -24,12 +25,15 @@ function indexResources(f: Facts, ev: Evaluator): void {
   for (let si = 0; si < f.stacks.length; si++) {
     const s = f.stacks[si];
     const resources = s.template.Resources ?? {};
+    // A resource whose Condition is false is not created: no collector or rule sees it.
+    const conditional = s.template.Conditions != null;
     // Object.keys, not entries: no pair per resource (tens of thousands in a large app).
     const ids = Object.keys(resources);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       const r = resources[id];
       if (!r || typeof r !== 'object' || typeof r.Type !== 'string') continue;
+      if (conditional && resourceCondition(ev, s.key, r) === ABSENT) continue;
       // Templates list resources of a type together: most steps skip the map.
       if (r.Type !== lastType) {
         let list = f.byType.get(r.Type);

@@ -17,14 +17,14 @@ export function collectAuthorizers(ctx: BuildContext): void {
       if (!symIncludes(uri, ':lambda:path/')) continue;
       const api = ctx.api(ctx.ev.str(p[apiProp], stack), stack, type.includes('V2') ? 'HTTP' : 'REST');
       pushAuthorizer(ctx, api, { stack, logicalId: id, resourceType: type, propertyPath: 'AuthorizerUri' },
-        `authorizer ${id}`, uri, ctx.credentials(p[credProp], stack), resAtom(stack, id, 'Ref'));
+        `authorizer ${id}`, uri, ctx.credentials(p[credProp], stack), resAtom(stack, id, 'Ref'), ctx.conditionsOf(stack, r, api));
     }
   }
 }
 
 /** Authorizer SourceArn: `{api}/authorizers/{authorizerId}`, not a method ARN (§5.1). */
 export function pushAuthorizer(ctx: BuildContext, api: ApiFact, site: Site, description: string, uri: Sym,
-  credentials: CredentialsMode, authorizerId: Sym[number]): void {
+  credentials: CredentialsMode, authorizerId: Sym[number], conditions: readonly string[] | undefined): void {
   const resource = sym('authorizers/', authorizerId);
   const arn = executeApiArn(api, undefined, resource);
   const stages = symIncludes(uri, '${stageVariables.') ? api.stages : [undefined];
@@ -41,6 +41,6 @@ export function pushAuthorizer(ctx: BuildContext, api: ApiFact, site: Site, desc
     };
   });
   ctx.facts.invocations.push({
-    id: ctx.nextId(), kind: 'authorizer', api, site, description, uri, credentials, authorizationTypes: [], paths,
+    id: ctx.nextId(), kind: 'authorizer', api, site, description, uri, credentials, authorizationTypes: [], paths, conditions,
   });
 }

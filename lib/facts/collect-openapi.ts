@@ -45,7 +45,7 @@ export function collectOpenApiBodies(ctx: BuildContext): void {
         // The authorizer id is generated at import time: only `authorizers/*` can cover it.
         pushAuthorizer(ctx, api, { ...siteBase, propertyPath: `${a.propertyPath}.authorizerUri` },
           `OpenAPI authorizer ${a.name}`, uri, ctx.credentials(a.authorizer.authorizerCredentials, stack),
-          sampleAtom(`authorizer id of ${a.name}`));
+          sampleAtom(`authorizer id of ${a.name}`), api.conditions);
       }
     }
   }
@@ -78,6 +78,8 @@ function collectOperations(ctx: BuildContext, api: ApiFact, body: Record<string,
         : undefined,
       authorizationTypes: authTypes.length ? authTypes : ['NONE'],
       paths: api.kind === 'REST' ? restPaths(ctx, api, uri, op.method, op.path) : v2Paths(ctx, api, uri, route),
+      // The body is part of the API resource: its operations exist when the API does.
+      conditions: api.conditions,
     });
   }
 }

@@ -45,6 +45,7 @@ export function collectRestMethods(ctx: BuildContext): void {
       paths: path === undefined
         ? ctx.unresolvedPaths(api, route, `the method's resource path cannot be resolved: ${paths.breakIn(resourceId)}`)
         : restPaths(ctx, api, uri, verb, path, arnPaths),
+      conditions: ctx.conditionsOf(stack, r, api),
     });
   }
 }

@@ -57,6 +57,7 @@ export function collectV2Integrations(ctx: BuildContext): void {
       credentials: ctx.credentials(p.CredentialsArn, stack),
       authorizationTypes: authTypes,
       paths: paths!,
+      conditions: withRouteConditions(ctx, ctx.conditionsOf(stack, r, api), routes),
     });
   }
 }
@@ -64,6 +65,18 @@ export function collectV2Integrations(ctx: BuildContext): void {
 /** An HTTP/WebSocket integration URI of Lambda: the service URI, a function ARN or a `Ref` of a function or alias. */
 function invokesLambda(ctx: BuildContext, uri: Sym): boolean {
   return symIncludes(uri, ':lambda:path/') || looksLikeFunctionArn(uri) || ctx.isLambdaRef(uri);
+}
+
+/** The integration's conditions and those every one of its routes exists under (a path exists only with its route). */
+function withRouteConditions(ctx: BuildContext, own: readonly string[] | undefined, routes: readonly Res[]): readonly string[] | undefined {
+  let common: readonly string[] | undefined;
+  for (let i = 0; i < routes.length; i++) {
+    const keys = ctx.conditionsOf(routes[i].stack, routes[i].r);
+    if (!keys) return own;
+    common = common ? common.filter((k) => keys.includes(k)) : keys;
+  }
+  if (!common || common.length === 0) return own;
+  return own ? own.concat(common) : common;
 }
 
 function firstResourceAtom(v: Sym): ResourceAtom | undefined {
@@ -122,6 +135,7 @@ export function collectQuickCreate(ctx: BuildContext): void {
       credentials: ctx.credentials(p.CredentialsArn, stack),
       authorizationTypes: ['NONE'],
       paths: v2Paths(ctx, api, target, routeKey),
+      conditions: api.conditions,
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { Facts } from './build';
 import type { Res } from './facts';
+import { ABSENT, OpenCondition, resourceCondition } from './conditions';
 import { Evaluator } from './evaluate';
 import { PhysicalNames, parseFunctionRef } from './function-ref';
 import { Grant, Principal, Site } from './model';
@@ -17,6 +18,7 @@ export function extractGrants(facts: Facts, ev: Evaluator, names: PhysicalNames)
     const p = r.Properties ?? {};
     const site: Site = { stack, logicalId: id, resourceType: r.Type };
     const target = parseFunctionRef(ev.str(p.ResourceArn, stack), ev, names);
+    const condition = openCondition(ev, stack, r);
     const sts = statements(p.PolicyDocument, ev, stack);
     if (!sts) {
       // Never a silent pass: the policy replaces the function's whole policy, so its content matters (§6.9).
@@ -28,7 +30,7 @@ export function extractGrants(facts: Facts, ev: Evaluator, names: PhysicalNames)
       continue;
     }
     for (const [i, st] of sts.entries()) {
-      out.push(policyStatementGrant(st, { ...site, propertyPath: `PolicyDocument.Statement.${i}` }, target, ev, stack));
+      out.push(policyStatementGrant(st, { ...site, propertyPath: `PolicyDocument.Statement.${i}` }, target, ev, stack, condition));
     }
   }
   return out;
@@ -58,7 +60,17 @@ export function permissionGrant(res: Res, ev: Evaluator, names: PhysicalNames): 
     sourceAccount: p.SourceAccount === undefined ? undefined : ev.str(p.SourceAccount, stack),
     blockers,
     orgScoped: p.PrincipalOrgID !== undefined,
+    condition: openCondition(ev, stack, r),
   };
+}
+
+/**
+ * The resource's Condition when it is open (the grant may not exist). One known false never gets
+ * here: build.ts leaves such resources out of the analysis.
+ */
+function openCondition(ev: Evaluator, stack: string, r: Res['r']): OpenCondition | undefined {
+  const c = resourceCondition(ev, stack, r);
+  return c === ABSENT ? undefined : c;
 }
 
 /** Shared by every permission without a blocking condition (nothing adds to a grant's blockers once built). */
@@ -119,7 +131,8 @@ function statements(doc: any, ev: Evaluator, stack: string): any[] | undefined {
   return st && typeof st === 'object' ? [st] : [];
 }
 
-function policyStatementGrant(st: any, site: Site, target: ReturnType<typeof parseFunctionRef>, ev: Evaluator, stack: string): Grant {
+function policyStatementGrant(st: any, site: Site, target: ReturnType<typeof parseFunctionRef>, ev: Evaluator, stack: string,
+  condition: OpenCondition | undefined): Grant {
   const effect = st?.Effect === 'Deny' ? 'Deny' : 'Allow';
   const { principal, text } = statementPrincipal(st, ev, stack);
   const actions = ev.strings(st?.Action ?? st?.NotAction, stack).map(renderSym);
@@ -157,6 +170,7 @@ function policyStatementGrant(st: any, site: Site, target: ReturnType<typeof par
     sourceAccount,
     blockers,
     orgScoped,
+    condition,
   };
 }
 

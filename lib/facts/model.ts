@@ -1,3 +1,4 @@
+import type { OpenCondition } from './conditions';
 import { FunctionRef } from './function-ref';
 import { Sym } from './value';
 
@@ -27,6 +28,8 @@ export interface ApiFact {
   readonly region: Sym;
   readonly account: Sym;
   readonly stages: StageFact[];
+  /** Keys of the open resource Conditions the API is created under (conditions.ts): they hold wherever it routes. */
+  readonly conditions?: readonly string[];
 }
 
 export interface StageFact {
@@ -80,6 +83,11 @@ export interface Invocation {
   /** Method authorization types seen on this invocation's routes (for caller passthrough). */
   readonly authorizationTypes: readonly string[];
   readonly paths: readonly InvocationPath[];
+  /**
+   * Keys of the open resource Conditions that hold whenever these paths exist (the method's, the
+   * integration's, the API's…; conditions.ts): a grant under one of them is created with the paths.
+   */
+  readonly conditions: readonly string[] | undefined;
 }
 
 export type Principal = 'apigateway' | 'any' | 'other';
@@ -103,6 +111,8 @@ export interface Grant {
   readonly blockers: readonly string[];
   /** A statement with PrincipalOrgID: an org grant, not a grant to API Gateway. */
   readonly orgScoped: boolean;
+  /** The resource's Condition when the templates do not settle it: the grant may not exist (a false one: no grant at all). */
+  readonly condition: OpenCondition | undefined;
 }
 
 /** A resource that cannot be analysed statically (e.g. an OpenAPI body in S3). */

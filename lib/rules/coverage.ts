@@ -5,6 +5,7 @@ import { statementLabel } from '../facts/grants';
 import { ApiFact, Grant, Invocation, InvocationPath } from '../facts/model';
 import { OpaqueAtom, SampleAtom, Sym, isAtom, literalOf, renderSym, splitSym, sym, symKey } from '../facts/value';
 import { GrantIndex, grantIndex, grantsWhere, pathApiKey } from './grant-index';
+import { conditionReason, existsWith, hasUnknownTargets, unknownTargetReason } from './open-grants';
 
 /** The four precedence steps of rules.md plus "cannot decide". */
 export type CoverageRule = 'MissingPermission' | 'QualifierMismatch' | 'GrantMismatch' | 'SourceArnMismatch' | 'Unverifiable';
@@ -155,11 +156,11 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
   if (forApiGw.length === 0) {
     const external = externalReason(facts, inv, ref);
     if (external) return [{ invocation: inv, ref, rule: 'Unverifiable', paths: paths.slice(), details: [external] }];
-    return [{ invocation: inv, ref, rule: 'MissingPermission', paths: paths.slice(), details: [] }];
+    return unlessUnknownTarget(facts, inv, ref, paths, memo, 'MissingPermission', []);
   }
   if (onQualifier.length === 0) {
     const others = [...new Set(forApiGw.map((g) => (g.ref!.qualifierLabel ? `'${g.ref!.qualifierLabel}'` : 'the unqualified function')))];
-    return [{ invocation: inv, ref, rule: 'QualifierMismatch', paths: paths.slice(), details: [`grants exist only on ${others.join(', ')}`] }];
+    return unlessUnknownTarget(facts, inv, ref, paths, memo, 'QualifierMismatch', [`grants exist only on ${others.join(', ')}`]);
   }
   const u = usableFor(r, inv);
   const usable = u.grants;
@@ -173,22 +174,37 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
   for (let i = 0; i < paths.length; i++) {
     const p = paths[i];
     // Only the statements that can match this path's API (grant-index.ts): linear, not paths × statements.
-    const candidates = index.candidatesFor(pathApiKey(memo.apiKeys, inv.api, p));
-    const deny = denies.length ? firstDeny(candidates, denySet, p) : undefined;
-    if (deny) {
+    const apiKey = pathApiKey(memo.apiKeys, inv.api, p);
+    const candidates = index.candidatesFor(apiKey);
+    const deny = denies.length ? firstDeny(candidates, denySet, p, inv) : undefined;
+    // A Deny whose Condition the templates do not settle decides nothing for a path that is otherwise covered.
+    if (deny && existsWith(deny, inv)) {
       (grantIssues ??= []).push(p);
       (grantDetails ??= new Set()).add(`an explicit Deny in ${statementLabel(facts.ev, deny)} matches ${p.label}`);
       continue;
     }
     if (usable.length === 0) {
+      const open = unknownTargetReason(facts, ref, p, apiKey, covers);
+      if (open) {
+        (openIssues ??= []).push(p);
+        (openDetails ??= new Set()).add(open);
+        continue;
+      }
       (grantIssues ??= []).push(p);
       grantDetails ??= new Set();
       for (const g of onQualifier) grantDetails.add(`${g.site.logicalId}: ${grantProblems(g, inv).join('; ')}`);
       continue;
     }
-    if (coveredBy(candidates, u, p)) continue;
+    if (coveredBy(candidates, u, p, inv)) {
+      if (deny) {
+        (openIssues ??= []).push(p);
+        (openDetails ??= new Set()).add(`an explicit Deny in ${deny.site.logicalId} matches ${p.label} when its condition `
+          + `${deny.condition!.name} holds, which depends on ${deny.condition!.dependsOn}: check that it does not hold in any deployment of this API`);
+      }
+      continue;
+    }
     // A miss that a deploy-time value could turn into a match is not an error (rules.md Unverifiable).
-    const undecided = undecidedMiss(usable, p);
+    const undecided = undecidedMiss(usable, p, inv) ?? unknownTargetReason(facts, ref, p, apiKey, covers);
     if (undecided) {
       (openIssues ??= []).push(p);
       (openDetails ??= new Set()).add(undecided);
@@ -229,22 +245,54 @@ export function matchingDenies(facts: Facts, ref: FunctionRef, paths: readonly I
   return { denies: denies.filter((g) => hit.has(g)), open };
 }
 
-/** `candidates.find((g) => denySet.has(g) && covers(g, p))`, without a closure per path. */
-function firstDeny(candidates: readonly Grant[], denySet: ReadonlySet<Grant>, p: InvocationPath): Grant | undefined {
+/**
+ * `candidates.find((g) => denySet.has(g) && covers(g, p))`, without a closure per path; a Deny that
+ * surely exists with the invocation (existsWith) before one under an open Condition.
+ */
+function firstDeny(candidates: readonly Grant[], denySet: ReadonlySet<Grant>, p: InvocationPath, inv: Invocation): Grant | undefined {
+  let open: Grant | undefined;
   for (let i = 0; i < candidates.length; i++) {
     const g = candidates[i];
-    if (denySet.has(g) && covers(g, p)) return g;
+    if (!denySet.has(g) || !covers(g, p)) continue;
+    if (existsWith(g, inv)) return g;
+    open ??= g;
   }
-  return undefined;
+  return open;
 }
 
-function coveredBy(candidates: readonly Grant[], usable: Usable, p: InvocationPath): boolean {
+/** Covered by a usable grant that surely exists whenever the path does (a grant under an open Condition: undecidedMiss). */
+function coveredBy(candidates: readonly Grant[], usable: Usable, p: InvocationPath, inv: Invocation): boolean {
   const set = usable.set;
   for (let i = 0; i < candidates.length; i++) {
     const g = candidates[i];
-    if ((set ? set.has(g) : usableAlone(g)) && covers(g, p)) return true;
+    if ((set ? set.has(g) : usableAlone(g)) && (g.condition === undefined || existsWith(g, inv)) && covers(g, p)) return true;
   }
   return false;
+}
+
+/**
+ * The issue of a precedence step that leaves every path uncovered (MissingPermission,
+ * QualifierMismatch), except for the paths a grant whose function is not known could cover: those
+ * are Unverifiable (open-grants.ts).
+ */
+function unlessUnknownTarget(facts: Facts, inv: Invocation, ref: FunctionRef, paths: readonly InvocationPath[], memo: Scratch,
+  rule: CoverageRule, details: string[]): CoverageIssue[] {
+  if (!hasUnknownTargets(facts)) return [{ invocation: inv, ref, rule, paths: paths.slice(), details }];
+  let open: InvocationPath[] | undefined;
+  let openDetails: Set<string> | undefined;
+  let rest: InvocationPath[] | undefined;
+  for (let i = 0; i < paths.length; i++) {
+    const p = paths[i];
+    const why = unknownTargetReason(facts, ref, p, pathApiKey(memo.apiKeys, inv.api, p), covers);
+    if (why) {
+      (open ??= []).push(p);
+      (openDetails ??= new Set()).add(why);
+    } else (rest ??= []).push(p);
+  }
+  const out: CoverageIssue[] = [];
+  if (rest) out.push({ invocation: inv, ref, rule, paths: rest, details });
+  if (open) out.push({ invocation: inv, ref, rule: 'Unverifiable', paths: open, details: [...openDetails!] });
+  return out;
 }
 
 /**
@@ -318,11 +366,14 @@ function externalReason(facts: Facts, inv: Invocation, ref: FunctionRef): string
  *   `Fn::If` whose branches differ, a parameter, an unresolvable `Fn::Sub`/`Fn::FindInMap`): it
  *   could match if that value is read as `*`;
  * - a stage whose name is not known (a parameter, or no stage in the templates): it could match if
- *   the stage has the name the SourceArn gives.
+ *   the stage has the name the SourceArn gives;
+ * - a grant that covers the path under a resource Condition the templates do not settle, unless the
+ *   invocation exists under that same condition (open-grants.ts).
  */
-function undecidedMiss(grants: readonly Grant[], p: InvocationPath): string | undefined {
+function undecidedMiss(grants: readonly Grant[], p: InvocationPath, inv: Invocation): string | undefined {
   const stageAtom = unknownStageAtom(p);
   for (const g of grants) {
+    if (!existsWith(g, inv) && covers(g, p)) return conditionReason(g);
     for (const pattern of g.sourceArns ?? []) {
       const opaque = pattern.find((x): x is OpaqueAtom => isAtom(x) && x.kind === 'opaque');
       if (!opaque && !stageAtom) continue;

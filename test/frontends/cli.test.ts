@@ -328,6 +328,28 @@ describe('acknowledgements in templates', () => {
   });
 });
 
+describe('resource Conditions', () => {
+  const conditional = (condition: string) => ({
+    Parameters: { Env: { Type: 'String', Default: 'prod' } },
+    Conditions: { Never: { 'Fn::Equals': ['a', 'b'] }, IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
+    Resources: { ...GOOD.Resources, Perm: { ...permission(SCOPED), Condition: condition } },
+  });
+
+  test('the only permission under a false condition grants nothing: MissingPermission, exit 1', () => {
+    const r = run(['--format', 'json', write('never.json', conditional('Never'))]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: any) => `${f.ruleId} ${f.logicalId}`)).toEqual(['ApiGwLambda-MissingPermission Get']);
+  });
+
+  test('the only permission under a parameter-dependent condition: an Unverifiable warning naming it, exit 0', () => {
+    const r = run(['--format', 'json', write('isprod.json', conditional('IsProd'))]);
+    expect(r.code).toBe(0);
+    const findings = JSON.parse(r.stdout).findings;
+    expect(findings.map((f: any) => `${f.severity} ${f.ruleId} ${f.logicalId}`)).toEqual(['warning ApiGwLambda-Unverifiable Get']);
+    expect(findings[0].message).toContain('Perm covers the path but is created only when its condition IsProd holds');
+  });
+});
+
 describe('odd input is reported, never an internal error', () => {
   test('intrinsics nested too deep to stringify', () => {
     // Written as text: JSON.stringify itself cannot write it.
