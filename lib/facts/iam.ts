@@ -149,7 +149,7 @@ export class IamFacts {
         if (!parsed.ok || parsed.ref.fnKey !== ref.fnKey) continue;
         const q = qualifiedWildcard ? '*' : parsed.ref.qualifierKey;
         if (q === ref.qualifierKey || (q === '*' && ref.qualifierKey !== '')) continue;
-        out.add(qualifiedWildcard ? 'qualified ARNs only (arn:*)' : parsed.ref.qualifierLabel ? `':${parsed.ref.qualifierLabel}'` : 'the unqualified ARN');
+        out.add(qualifiedWildcard ? 'qualified ARNs (arn:*)' : parsed.ref.qualifierLabel ? `':${parsed.ref.qualifierLabel}'` : 'the unqualified ARN');
       }
     }
     return [...out];

@@ -69,12 +69,15 @@ export function applyFixes(input: FixInput): FixChange[] {
     } else if (plan.kind === 'grant-role') {
       const r = grantRole(plan, facts, ctx);
       for (const a of r.added) {
+        const what = `${a.created ? 'added' : 'kept'} policy ${a.logicalId} in ${a.stack.node.path} granting lambda:InvokeFunction on `
+          + `${refLabel(a.ref)} to the role`;
         changes.push({
           target,
           ruleId: f.ruleId,
           severity: 'info',
-          message: `fixed: ${a.created ? 'added' : 'kept'} policy ${a.logicalId} in ${a.stack.node.path} granting lambda:InvokeFunction on `
-            + `${refLabel(a.ref)} to the role`,
+          // The re-analysis keeps the error for what still blocks (fix mode never edits a boundary).
+          message: plan.stillBlockedBy ? `${what}, which is needed but not enough: ${plan.stillBlockedBy} does not allow the call either`
+            : `fixed: ${what}`,
           added: a.created ? [a.created] : undefined,
         });
       }

@@ -1,7 +1,7 @@
 import type { Facts } from '../facts/build';
 import { apiArnOf } from '../facts/build-context';
 import { FunctionRef, refLabel } from '../facts/function-ref';
-import { IamPrincipal, IamStatement, iamArnMatch, iamFacts, iamStatementLabel } from '../facts/iam';
+import { Decision, IamPrincipal, IamStatement, iamArnMatch, iamFacts, iamStatementLabel } from '../facts/iam';
 import { Invocation } from '../facts/model';
 import { credentialsSite, groupByRef } from './credentials-role-cannot-invoke';
 import { listPaths } from './coverage';
@@ -74,7 +74,7 @@ function checkInvocation(facts: Facts, inv: Invocation): RuleFinding[] {
       unknown.push(`${caller.kind} ${caller.label} (has ${caller.opaquePolicies.join(', ')})`);
       continue;
     }
-    for (const m of missing) if (!m.decision.denies.length) out.push(missingGrant(inv, site, head, caller, m.ref));
+    for (const m of missing) if (!m.decision.denies.length) out.push(missingGrant(inv, site, head, caller, m.ref, m.decision));
   }
   const refText = refs.map(refLabel).join(', ') || 'the function';
   const notes: string[] = [];
@@ -109,16 +109,25 @@ function deniedGrant(inv: Invocation, site: RuleFinding['site'], head: string, c
   };
 }
 
-function missingGrant(inv: Invocation, site: RuleFinding['site'], head: string, caller: IamPrincipal, ref: FunctionRef): RuleFinding {
+function missingGrant(inv: Invocation, site: RuleFinding['site'], head: string, caller: IamPrincipal, ref: FunctionRef,
+  decision: Decision): RuleFinding {
   const target = ref.qualifierLabel ? `the ARN qualified with ':${ref.qualifierLabel}'` : 'the unqualified function ARN';
-  const how = caller.kind === 'role'
+  // Granted, but the permissions boundary does not allow it: only the boundary is left (fix mode never edits it).
+  const granted = decision.allows.length > 0;
+  const boundary = decision.boundaryBlocks ? `allow it in the ${caller.kind}'s permissions boundary` : '';
+  const how = granted ? boundary : `${caller.kind === 'role'
     ? (ref.qualifierLabel ? 'alias.grantInvoke(role)' : 'fn.grantInvoke(role)')
-    : (ref.qualifierLabel ? 'alias.grantInvoke(user)' : 'fn.grantInvoke(user)');
+    : (ref.qualifierLabel ? 'alias.grantInvoke(user)' : 'fn.grantInvoke(user)')}${boundary ? `, and ${boundary}` : ''}`;
   return {
     site, severity: 'error',
     message: `${head}, and ${caller.kind} ${caller.label} may call it (execute-api:Invoke) but is not allowed lambda:InvokeFunction `
-      + `on ${refLabel(ref)} (${target}); its requests fail with "Invalid permissions on Lambda function" (${ISSUE}; `
-      + `${listPaths(inv.paths, 3)}). Fix: ${how}.`,
-    fix: caller.kind === 'role' ? { kind: 'grant-role', invocation: inv, ref, paths: inv.paths, role: caller.site } : undefined,
+      + `on ${refLabel(ref)} (${target}${decision.boundaryBlocks ? `; its permissions boundary does not allow it` : ''}); its requests fail `
+      + `with "Invalid permissions on Lambda function" (${ISSUE}; ${listPaths(inv.paths, 3)}). Fix: ${how}.`,
+    fix: caller.kind === 'role' && !granted
+      ? {
+        kind: 'grant-role', invocation: inv, ref, paths: inv.paths, role: caller.site,
+        stillBlockedBy: decision.boundaryBlocks ? 'the role\'s permissions boundary' : undefined,
+      }
+      : undefined,
   };
 }

@@ -102,9 +102,13 @@ function checkGrant(facts: Facts, inv: Invocation, head: string, site: Site, rol
     };
   }
   if (decision.denies.length) return deniedIssue(head, site, role, ref, target, paths, decision);
+  // Identity policies and the boundary must both allow the call. With the identity grant in place, only the
+  // boundary is left, which fix mode never edits: no plan. Without it, the grant is planned but does not fix alone.
+  const granted = decision.allows.length > 0;
   const why: string[] = [];
   if (decision.boundaryBlocks) why.push('its permissions boundary does not allow it');
-  const others = iam.otherQualifierGrants(role, ref);
+  // Grants on another qualifier explain a miss only when nothing grants this one.
+  const others = granted ? [] : iam.otherQualifierGrants(role, ref);
   if (others.length) {
     why.push(`it is granted ${others.join(', ')} only, which does not cover ${target} (grant both arn and arn:*, `
       + 'as fn.grantInvoke does)');
@@ -125,15 +129,21 @@ function checkGrant(facts: Facts, inv: Invocation, head: string, site: Site, rol
     ? ` The resource-policy statement ${useless.site.logicalId} for apigateway.amazonaws.com (CDK's LambdaIntegration adds it) is not `
       + 'used when the integration has credentials.'
     : '';
-  const grantHint = ref.qualifierLabel
-    ? `grant the role lambda:InvokeFunction on the alias/version ARN (alias.grantInvoke(role)) or on arn:*`
-    : 'grant the role lambda:InvokeFunction on the function (fn.grantInvoke(role) grants arn and arn:*)';
+  const grantHint = granted
+    ? 'allow lambda:InvokeFunction on it in the role\'s permissions boundary'
+    : `${ref.qualifierLabel
+      ? 'grant the role lambda:InvokeFunction on the alias/version ARN (alias.grantInvoke(role)) or on arn:*'
+      : 'grant the role lambda:InvokeFunction on the function (fn.grantInvoke(role) grants arn and arn:*)'}`
+      + `${decision.boundaryBlocks ? ', and allow it in the role\'s permissions boundary' : ''}`;
   return {
     kind: 'cannot-invoke', site,
     message: `${head} calls ${refLabel(ref)} as role ${role.label}, but the role is not allowed lambda:InvokeFunction on ${target}`
       + `${why.length ? ` (${why.join('; ')})` : ''} (${listPaths(paths, 3)}). API Gateway calls Lambda as this role, so calls fail with `
       + `"Invalid permissions on Lambda function".${cdkNote} Fix: ${grantHint}.`,
-    fix: { kind: 'grant-role', invocation: inv, ref, paths, role: role.site },
+    fix: granted ? undefined : {
+      kind: 'grant-role', invocation: inv, ref, paths, role: role.site,
+      stillBlockedBy: decision.boundaryBlocks ? 'the role\'s permissions boundary' : undefined,
+    },
   };
 }
 

@@ -15,6 +15,11 @@ export interface FixPlan {
    * `lambda:InvokeFunction` on `ref`. When absent, the fixer uses the invocation's credentials role.
    */
   readonly role?: Site;
+  /**
+   * 'grant-role' only: what keeps the call failing once the grant is added (the role's permissions
+   * boundary, which fix mode never edits). The grant is still needed, so it is added, but not reported as a fix.
+   */
+  readonly stillBlockedBy?: string;
 }
 
 /** A finding as a rule returns it; the engine adds severity and location details. */

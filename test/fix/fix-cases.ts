@@ -355,7 +355,31 @@ function deniedRole(app: App): void {
   new apigw.RestApi(s, 'Api').root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(f, { credentialsRole: role }));
 }
 
+/**
+ * `GET /items` through `LambdaIntegration({ credentialsRole })`, the role under a permissions boundary
+ * that allows only s3:GetObject; `granted`: the role is granted the function (fn.grantInvoke).
+ */
+export function boundedRole(granted: boolean) {
+  return (app: App): void => {
+    const s = new Stack(app, 'Stack');
+    const f = fn(s, 'Handler');
+    const boundary = new iam.ManagedPolicy(s, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] });
+    const role = new iam.Role(s, 'InvokeRole', { assumedBy: new iam.ServicePrincipal(APIGW), permissionsBoundary: boundary });
+    if (granted) f.grantInvoke(role);
+    new apigw.RestApi(s, 'Api').root.addResource('items').addMethod('GET', new apigw.LambdaIntegration(f, { credentialsRole: role }));
+  };
+}
+
 export const BLOCKED: readonly BlockedCase[] = [
+  {
+    name: 'credentials role granted the function, but its permissions boundary does not allow the call',
+    spec: 'C32, §0 mode B',
+    rule: 'CredentialsRoleCannotInvoke',
+    on: '/Stack/Api/Default/items/GET/Resource',
+    build: boundedRole(true),
+    includes: ['its permissions boundary does not allow it', 'Fix: allow lambda:InvokeFunction on it in the role\'s permissions boundary'],
+    excludes: ['grantInvoke'],
+  },
   {
     name: 'ResourcePolicy: explicit Deny beside a correct Allow',
     spec: 'C59',

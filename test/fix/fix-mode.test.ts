@@ -5,7 +5,7 @@
  * an explicit Deny or an AWS::Lambda::ResourcePolicy blocks is left as it is, and stays an error.
  */
 import { PermissionMode } from '../../lib';
-import { BLOCKED, FIXABLE, GOOD } from './fix-cases';
+import { BLOCKED, FIXABLE, GOOD, boundedRole } from './fix-cases';
 import { addedPermissions, check, errors, synth } from './fix-harness';
 
 const REPORT = { mode: PermissionMode.REPORT };
@@ -61,5 +61,18 @@ describe.each(BLOCKED.map((c) => [c.name, c] as const))('blocked by the user\'s 
     const left = check(fixed.templates).filter((f) => f.severity === 'error');
     expect(left.map((f) => f.ruleId)).toEqual([`ApiGwLambda-${c.rule}`]);
     expect(left[0].fix).toBeUndefined();
+  });
+});
+
+describe('a grant that is needed but not enough', () => {
+  test('a credentials role lacking the grant and blocked by its permissions boundary: the grant is added, not called a fix', () => {
+    const fixed = synth(boundedRole(false), { props: FIX });
+    const info = fixed.annotations.filter((a) => a.level === 'info');
+    expect(info.map((a) => a.message)).toEqual([expect.stringMatching(
+      /^ApiGwLambda-CredentialsRoleCannotInvoke: added policy \S+ in \S+ granting lambda:InvokeFunction on .* to the role, which is needed but not enough: the role's permissions boundary does not allow the call either$/)]);
+    // The boundary still blocks: the error stays, and now asks only for the boundary.
+    const left = fixed.annotations.filter((a) => a.level === 'error');
+    expect(left.map((a) => a.ruleId)).toEqual(['ApiGwLambda-CredentialsRoleCannotInvoke']);
+    expect(left[0].message).toContain('Fix: allow lambda:InvokeFunction on it in the role\'s permissions boundary');
   });
 });
