@@ -16,6 +16,8 @@ export interface Report {
   readonly date: string;
   readonly machine: { cpus: number; cpuModel: string; node: string; loadStart: number; loadEnd: number };
   readonly config: { sizes: number[]; runs: number; variants: Variant[] };
+  /** How many runs of `npm run bench` these rounds come from (pool.ts); absent: one. */
+  readonly pooled?: number;
   readonly unavailable: Variant[];
   readonly wallSeconds: number;
   readonly sizes: SizeStats[];
@@ -169,7 +171,8 @@ export function formatReport(rep: Report): { table: string; markdown: string; re
       + 'template validation off (`CDK_VALIDATION=false`) in every variant: the strictest baseline, the checker\'s raw cost.',
   ];
   const env = `${rep.machine.cpus} × ${rep.machine.cpuModel}, Node ${rep.machine.node}, load average ${rep.machine.loadStart.toFixed(1)} → ${rep.machine.loadEnd.toFixed(1)}; `
-    + `${rep.config.runs} interleaved round(s), ${rep.wallSeconds.toFixed(0)} s in total, ${rep.date.slice(0, 10)}`;
+    + `${rep.config.runs} interleaved round(s)${rep.pooled && rep.pooled > 1 ? ` pooled from ${rep.pooled} runs` : ''}, `
+    + `${rep.wallSeconds.toFixed(0)} s in total, ${rep.date.slice(0, 10)}`;
   const markdown = [
     '# Benchmark results',
     '',

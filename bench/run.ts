@@ -7,7 +7,8 @@
  * Environment: BENCH_SIZES (routes per app, default 500,2000,8000), BENCH_RUNS (rounds, default 3),
  * BENCH_VARIANTS (subset), BENCH_OUT (where results go, default bench/), BENCH_PROFILE=1 (node
  * --cpu-prof for the checker's variants, into BENCH_PROFILE_DIR or $TMPDIR/apigw-lambda-bench-profiles),
- * BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_FROM=results.json (re-format saved results).
+ * BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_FROM=results.json (re-format saved results; a comma-separated
+ * list pools the rounds of several runs of the same code).
  */
 import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
@@ -15,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { layout } from './app';
+import { poolReports } from './pool';
 import { Report, Sample, SizeStats, Target, formatReport } from './report';
 import type { Variant, WorkerResult, WorkerTask } from './worker';
 
@@ -80,9 +82,9 @@ function available(): Record<Variant, boolean> {
 
 export async function main(): Promise<void> {
   if (process.env.BENCH_FROM) {
-    // Re-format saved results (after editing report.ts) without measuring again.
-    const saved = JSON.parse(fs.readFileSync(process.env.BENCH_FROM, 'utf8')) as Report;
-    write(saved, path.resolve(process.env.BENCH_OUT ?? __dirname));
+    // Re-format saved results (after editing report.ts) without measuring again; several files: their rounds pooled.
+    const saved = process.env.BENCH_FROM.split(',').map((f) => JSON.parse(fs.readFileSync(f.trim(), 'utf8')) as Report);
+    write(poolReports(saved), path.resolve(process.env.BENCH_OUT ?? __dirname));
     return;
   }
   const cfg = config();
