@@ -8,6 +8,7 @@
 import { CfnTemplate } from '../../lib/facts/template';
 import { Finding, analyze } from '../../lib/engine';
 import { analyzeTemplates } from '../helpers';
+import { lambdaUri, restItemsResources } from '../rest-items-template';
 
 const ARN = (rest: string, api: any = { Ref: 'Api' }) => ({ 'Fn::Join': ['', ['arn:aws:execute-api:eu-west-1:111111111111:', api, `/${rest}`]] });
 const FN_ARN = { 'Fn::GetAtt': ['Fn', 'Arn'] };
@@ -36,20 +37,10 @@ interface Opts {
 /** REST `GET /items` (`Get`) on `Api` → `Fn`, stage `prod`, and a permission `Perm` for `prod/GET/items`. */
 function template(o: Opts): CfnTemplate {
   const resources: Record<string, any> = {
-    Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: 'x' }, Handler: 'index.h', Runtime: 'nodejs22.x', Role: 'arn:aws:iam::111111111111:role/r' } },
-    Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'api' } },
-    Items: { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: { Ref: 'Api' }, ParentId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] }, PathPart: 'items' } },
-    Get: {
-      Type: 'AWS::ApiGateway::Method',
-      ...(o.method ? { Condition: o.method } : {}),
-      Properties: {
-        RestApiId: { Ref: 'Api' }, ResourceId: { Ref: 'Items' }, HttpMethod: 'GET', AuthorizationType: 'NONE',
-        Integration: {
-          Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST',
-          Uri: { 'Fn::Join': ['', ['arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/', FN_ARN, '/invocations']] },
-        },
-      },
-    },
+    ...restItemsResources({
+      methodCondition: o.method,
+      integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: lambdaUri('eu-west-1') },
+    }),
     Deployment: { Type: 'AWS::ApiGateway::Deployment', Properties: { RestApiId: { Ref: 'Api' } } },
     Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'Deployment' }, StageName: 'prod' } },
     ...o.extra,

@@ -7,9 +7,9 @@
 import { App } from 'aws-cdk-lib';
 import { CfnTemplate } from '../../lib/facts/template';
 import { analyzeTemplates, fn, l1RestApi, newStack, synthFindings } from '../helpers';
+import { FUNCTION_RESOURCE, lambdaUri, restItemsResources } from '../rest-items-template';
 
-const LAMBDA_URI = { 'Fn::Join': ['', ['arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/', { 'Fn::GetAtt': ['Fn', 'Arn'] }, '/invocations']] };
-const FN = { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: 'x' }, Handler: 'index.h', Runtime: 'nodejs22.x', Role: 'arn:aws:iam::111111111111:role/r' } };
+const LAMBDA_URI = lambdaUri();
 /** A permission for `Api`'s GET /items on stage prod (stale when nothing integrates `Fn`). */
 const PERM = {
   Type: 'AWS::Lambda::Permission',
@@ -25,10 +25,7 @@ function rest(integration: unknown): CfnTemplate {
     Parameters: { TypeP: { Type: 'String' } },
     Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'TypeP' }, 'prod'] } },
     Resources: {
-      Fn: FN,
-      Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'api' } },
-      Items: { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: { Ref: 'Api' }, ParentId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] }, PathPart: 'items' } },
-      Get: { Type: 'AWS::ApiGateway::Method', Properties: { RestApiId: { Ref: 'Api' }, ResourceId: { Ref: 'Items' }, HttpMethod: 'GET', AuthorizationType: 'NONE', Integration: integration } },
+      ...restItemsResources({ integration }),
       Deployment: { Type: 'AWS::ApiGateway::Deployment', DependsOn: ['Get'], Properties: { RestApiId: { Ref: 'Api' } } },
       Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'Deployment' }, StageName: 'prod' } },
       Perm: PERM,
@@ -41,7 +38,7 @@ function http(type: unknown): CfnTemplate {
   return {
     Parameters: { TypeP: { Type: 'String' } },
     Resources: {
-      Fn: FN,
+      Fn: FUNCTION_RESOURCE,
       Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'api', ProtocolType: 'HTTP' } },
       Integ: {
         Type: 'AWS::ApiGatewayV2::Integration',

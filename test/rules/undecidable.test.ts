@@ -10,25 +10,16 @@ import { PermissionMode } from '../../lib';
 import { Finding } from '../../lib/engine';
 import { CfnTemplate } from '../../lib/facts/template';
 import { analyzeTemplates, fn, l1RestApi, newStack, synthFindings } from '../helpers';
+import { lambdaUri, restItemsResources } from '../rest-items-template';
 
 const PREFIX = ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:us-east-1:111111111111:', { Ref: 'Api' }];
 
 /** REST `GET /items` on `Api` → function `Fn`, with a stage named `stageName` (none when undefined) and one permission. */
 function template(opts: { sourceArn: any; stageName?: any; extra?: Record<string, any>; uri?: any }): CfnTemplate {
   const resources: Record<string, any> = {
-    Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: 'x' }, Handler: 'index.h', Runtime: 'nodejs22.x', Role: 'arn:aws:iam::111111111111:role/r' } },
-    Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'api' } },
-    Items: { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: { Ref: 'Api' }, ParentId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] }, PathPart: 'items' } },
-    Get: {
-      Type: 'AWS::ApiGateway::Method',
-      Properties: {
-        RestApiId: { Ref: 'Api' }, ResourceId: { Ref: 'Items' }, HttpMethod: 'GET', AuthorizationType: 'NONE',
-        Integration: {
-          Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST',
-          Uri: opts.uri ?? { 'Fn::Join': ['', ['arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/', { 'Fn::GetAtt': ['Fn', 'Arn'] }, '/invocations']] },
-        },
-      },
-    },
+    ...restItemsResources({
+      integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: opts.uri ?? lambdaUri() },
+    }),
     Deployment: { Type: 'AWS::ApiGateway::Deployment', DependsOn: ['Get'], Properties: { RestApiId: { Ref: 'Api' } } },
     Perm: {
       Type: 'AWS::Lambda::Permission',
