@@ -5,6 +5,7 @@ import { statementLabel } from '../facts/grants';
 import { ApiFact, Grant, Invocation, InvocationPath } from '../facts/model';
 import { OpaqueAtom, SampleAtom, Sym, isAtom, literalOf, renderSym, splitSym, sym, symKey } from '../facts/value';
 import { GrantIndex, grantIndex, grantsWhere, pathApiKey } from './grant-index';
+import { grantName } from './grant-name';
 import { conditionReason, existsWith, hasUnknownTargets, unknownTargetReason } from './open-grants';
 
 /** The four precedence steps of rules.md plus "cannot decide". */
@@ -180,11 +181,11 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
     // A Deny whose Condition the templates do not settle decides nothing for a path that is otherwise covered.
     if (deny && existsWith(deny, inv)) {
       (grantIssues ??= []).push(p);
-      (grantDetails ??= new Set()).add(`an explicit Deny in ${statementLabel(facts.ev, deny)} matches ${p.label}`);
+      (grantDetails ??= new Set()).add(`an explicit Deny in ${grantName(deny, inv, statementLabel(facts.ev, deny))} matches ${p.label}`);
       continue;
     }
     if (usable.length === 0) {
-      const open = unknownTargetReason(facts, ref, p, apiKey, covers);
+      const open = unknownTargetReason(facts, ref, p, apiKey, covers, inv);
       if (open) {
         (openIssues ??= []).push(p);
         (openDetails ??= new Set()).add(open);
@@ -192,19 +193,19 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
       }
       (grantIssues ??= []).push(p);
       grantDetails ??= new Set();
-      for (const g of onQualifier) grantDetails.add(`${g.site.logicalId}: ${grantProblems(g, inv).join('; ')}`);
+      for (const g of onQualifier) grantDetails.add(`${grantName(g, inv)}: ${grantProblems(g, inv).join('; ')}`);
       continue;
     }
     if (coveredBy(candidates, u, p, inv)) {
       if (deny) {
         (openIssues ??= []).push(p);
-        (openDetails ??= new Set()).add(`an explicit Deny in ${deny.site.logicalId} matches ${p.label} when its condition `
+        (openDetails ??= new Set()).add(`an explicit Deny in ${grantName(deny, inv)} matches ${p.label} when its condition `
           + `${deny.condition!.name} holds, which depends on ${deny.condition!.dependsOn}: check that it does not hold in any deployment of this API`);
       }
       continue;
     }
     // A miss that a deploy-time value could turn into a match is not an error (rules.md Unverifiable).
-    const undecided = undecidedMiss(usable, p, inv) ?? unknownTargetReason(facts, ref, p, apiKey, covers);
+    const undecided = undecidedMiss(usable, p, inv) ?? unknownTargetReason(facts, ref, p, apiKey, covers, inv);
     if (undecided) {
       (openIssues ??= []).push(p);
       (openDetails ??= new Set()).add(undecided);
@@ -283,7 +284,7 @@ function unlessUnknownTarget(facts: Facts, inv: Invocation, ref: FunctionRef, pa
   let rest: InvocationPath[] | undefined;
   for (let i = 0; i < paths.length; i++) {
     const p = paths[i];
-    const why = unknownTargetReason(facts, ref, p, pathApiKey(memo.apiKeys, inv.api, p), covers);
+    const why = unknownTargetReason(facts, ref, p, pathApiKey(memo.apiKeys, inv.api, p), covers, inv);
     if (why) {
       (open ??= []).push(p);
       (openDetails ??= new Set()).add(why);
@@ -373,7 +374,7 @@ function externalReason(facts: Facts, inv: Invocation, ref: FunctionRef): string
 function undecidedMiss(grants: readonly Grant[], p: InvocationPath, inv: Invocation): string | undefined {
   const stageAtom = unknownStageAtom(p);
   for (const g of grants) {
-    if (!existsWith(g, inv) && covers(g, p)) return conditionReason(g);
+    if (!existsWith(g, inv) && covers(g, p)) return conditionReason(g, inv);
     for (const pattern of g.sourceArns ?? []) {
       const opaque = pattern.find((x): x is OpaqueAtom => isAtom(x) && x.kind === 'opaque');
       if (!opaque && !stageAtom) continue;
@@ -390,9 +391,9 @@ function undecidedMiss(grants: readonly Grant[], p: InvocationPath, inv: Invocat
         if (!(opaque ? arnLike(open, value) : sourceArnMatches(open, value))) continue;
       }
       return opaque
-        ? `the SourceArn of ${g.site.logicalId} depends on ${opaque.reason}, which the analysed templates do not settle`
+        ? `the SourceArn of ${grantName(g, inv)} depends on ${opaque.reason}, which the analysed templates do not settle`
         : `the stage name is ${p.stage!.unknown ? 'not known (no stage of this API is in the analysed templates)' : renderSym(p.stage!.name)}, `
-          + `and ${g.site.logicalId} covers the path only if the stage is named as its SourceArn says (${renderSym(pattern)})`;
+          + `and ${grantName(g, inv)} covers the path only if the stage is named as its SourceArn says (${renderSym(pattern)})`;
     }
   }
   return undefined;
@@ -433,7 +434,7 @@ function explainMiss(grants: Grant[], p: InvocationPath, inv: Invocation, patter
     }
   }
   if (!best) return 'not covered';
-  return `${best.why} (closest grant: ${best.g.site.logicalId}, SourceArn ${renderSym(best.g.sourceArns![0])})`;
+  return `${best.why} (closest grant: ${grantName(best.g, inv)}, SourceArn ${renderSym(best.g.sourceArns![0])})`;
 }
 
 /** `value`: the path ARN's resource segments; `vc`: its components. */

@@ -3,6 +3,7 @@ import { FunctionRef, refLabel } from '../facts/function-ref';
 import { Grant, Invocation, InvocationPath } from '../facts/model';
 import { renderSym } from '../facts/value';
 import { GrantIndex } from './grant-index';
+import { grantName } from './grant-name';
 
 /*
  * Grants that may or may not apply to a path for reasons the templates do not settle, besides their
@@ -21,11 +22,12 @@ export function existsWith(g: Grant, inv: Invocation): boolean {
 }
 
 /** Why a grant whose Condition is open leaves a path it covers undecided. */
-export function conditionReason(g: Grant): string {
+export function conditionReason(g: Grant, inv: Invocation): string {
   const c = g.condition!;
-  return `${g.site.logicalId} covers the path but is created only when its condition ${c.name} holds, which depends on `
+  const name = grantName(g, inv);
+  return `${name} covers the path but is created only when its condition ${c.name} holds, which depends on `
     + `${c.dependsOn} (the analysed templates do not settle it): check that ${c.name} holds in every deployment of this API, `
-    + `or give the method, route or authorizer the same condition as ${g.site.logicalId}`;
+    + `or give the method, route or authorizer the same condition as ${name}`;
 }
 
 /**
@@ -59,7 +61,7 @@ export function hasUnknownTargets(facts: Facts): boolean {
  * `covers` and `apiKey` are coverage.ts's (passed in: this file is imported by it).
  */
 export function unknownTargetReason(facts: Facts, ref: FunctionRef, p: InvocationPath, apiKey: string | undefined,
-  covers: (g: Grant, p: InvocationPath) => boolean): string | undefined {
+  covers: (g: Grant, p: InvocationPath) => boolean, inv: Invocation): string | undefined {
   const index = unknownTargets(facts);
   if (!index) return undefined;
   const candidates = index.candidatesFor(apiKey);
@@ -67,7 +69,8 @@ export function unknownTargetReason(facts: Facts, ref: FunctionRef, p: Invocatio
     const g = candidates[i];
     if (!mayBeOn(g, ref) || !covers(g, p)) continue;
     const what = g.ref ? `is ${renderSym(g.ref.value)}, which the analysed templates do not settle` : `cannot be resolved (${g.refProblem})`;
-    return `the ${g.source === 'permission' ? 'FunctionName' : 'ResourceArn'} of ${g.site.logicalId} ${what}; ${g.site.logicalId} covers the path if it names ${refLabel(ref)}: check that it does`;
+    const name = grantName(g, inv);
+    return `the ${g.source === 'permission' ? 'FunctionName' : 'ResourceArn'} of ${name} ${what}; ${name} covers the path if it names ${refLabel(ref)}: check that it does`;
   }
   return undefined;
 }

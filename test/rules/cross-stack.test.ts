@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { analyze } from '../../lib/engine';
 import { StackTemplate } from '../../lib/facts/template';
 import { fn } from '../helpers';
+import { restItemsResources } from '../rest-items-template';
 import { BadCase, TableCase, expectClean, expectFindings } from './rest-harness';
 
 const API_ACCOUNT = '222222222222';
@@ -314,5 +315,34 @@ describe('cross-stack apps as synthesized templates (Fn::ImportValue, nested sta
     const stacks = synthesizedTemplates(app);
     const found = analyze(stacks).findings.map((f) => `${f.ruleId} ${f.stackKey} ${f.logicalId}`);
     expect(found.map((f) => f.replace(/(ApiGETitems)\w+$/, '$1').replace(/ (P\/ApiNested)\w+ /, ' $1 '))).toEqual(expected);
+  });
+});
+
+describe('a grant in another stack is named with its stack (logical ids are unique per template only)', () => {
+  const resources = restItemsResources({ integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: { 'Fn::Join': ['', [
+    'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/', { 'Fn::ImportValue': 'FnArn' }, '/invocations']] } } });
+  const perm = (api: any, path: string) => ({
+    Type: 'AWS::Lambda::Permission',
+    Properties: {
+      Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['Fn', 'Arn'] }, Principal: 'apigateway.amazonaws.com',
+      SourceArn: { 'Fn::Join': ['', ['arn:aws:execute-api:us-east-1:111111111111:', api, `/${path}`]] },
+    },
+  });
+  const { Fn, ...api } = resources;
+  const stacks: StackTemplate[] = [
+    // The function and its one permission, for POST /items only (a logical id such as `Perm` repeats across templates).
+    { key: 'Fns', displayName: 'Fns', template: { Resources: { Fn, Perm: perm({ 'Fn::ImportValue': 'ApiId' }, 'prod/POST/items') },
+      Outputs: { FnArn: { Value: { 'Fn::GetAtt': ['Fn', 'Arn'] }, Export: { Name: 'FnArn' } } } } },
+    { key: 'Apis', displayName: 'Apis', template: { Resources: {
+      ...api,
+      Deployment: { Type: 'AWS::ApiGateway::Deployment', DependsOn: ['Get'], Properties: { RestApiId: { Ref: 'Api' } } },
+      Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'Deployment' }, StageName: 'prod' } },
+    }, Outputs: { ApiId: { Value: { Ref: 'Api' }, Export: { Name: 'ApiId' } } } } },
+  ];
+
+  test('the closest-grant explanation says which stack its Perm is in', () => {
+    const found = analyze(stacks).findings.filter((f) => f.logicalId === 'Get');
+    expect(found.map((f) => f.ruleId)).toEqual(['ApiGwLambda-SourceArnMismatch']);
+    expect(found[0].message).toContain('closest grant: Perm (stack Fns)');
   });
 });
