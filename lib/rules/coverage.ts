@@ -1,4 +1,4 @@
-import { arnComponents, arnLike, globMatch, hasPseudo, hasWildcard, sourceArnMatches } from '../facts/arn-like';
+import { arnComponentLiteral, arnComponents, arnLike, globMatch, hasPseudo, hasWildcard, sourceArnMatches } from '../facts/arn-like';
 import type { Facts } from '../facts/build';
 import { FunctionRef, refKey } from '../facts/function-ref';
 import { statementLabel } from '../facts/grants';
@@ -322,9 +322,26 @@ export function grantProblems(g: Grant, inv: Invocation): string[] {
       out.push(`SourceAccount ${acct} is not the API's account ${apiAcct}`);
     } else if (acct !== undefined && apiAcct === undefined && isAtom(inv.api.account[0]) && /^\d{12}$/.test(acct) === false) {
       out.push(`SourceAccount '${acct}' is not an account id`);
+    } else if (acct !== undefined && apiAcct === undefined) {
+      // The API's account is not known here, but API Gateway sends it as both aws:SourceAccount and the
+      // account of aws:SourceArn (semantics.md §2.1, C29): a statement whose SourceArns all name another
+      // account than its SourceAccount never matches, whatever account the API is deployed to.
+      const other = contradictingArnAccount(g, acct);
+      if (other) out.push(`SourceAccount ${acct} contradicts account ${other} in its SourceArn, so it never matches`);
     }
   }
   return out;
+}
+
+/** The account every SourceArn of the grant names literally, when it is not `acct` (undefined otherwise). */
+function contradictingArnAccount(g: Grant, acct: string): string | undefined {
+  let other: string | undefined;
+  for (const pattern of g.sourceArns ?? []) {
+    const a = arnComponentLiteral(pattern, 4);
+    if (a === undefined || !/^\d{12}$/.test(a) || a === acct) return undefined;
+    other ??= a;
+  }
+  return other;
 }
 
 /** True when the statement's SourceArn (if any) matches the path (ArnLike, §6.3). */

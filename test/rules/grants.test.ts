@@ -97,6 +97,13 @@ const GOOD: Row[] = [
     expect: [],
   },
   { name: 'SourceAccount = ${AWS::AccountId} (same stack)', grants: (c) => permission(c, 'P', { sourceAccount: c.stack.account }), expect: [] },
+  {
+    name: 'SourceAccount = the account of its SourceArn, environment-agnostic stack',
+    grants: (c) => permission(c, 'P', {
+      sourceAccount: '111111111111', sourceArn: `arn:aws:execute-api:us-east-1:111111111111:${c.api.api.ref}/*/GET/items`,
+    }),
+    expect: [],
+  },
   { name: 'InvokedViaFunctionUrl: false is no condition', grants: (c) => permission(c, 'P', { invokedViaFunctionUrl: false }), expect: [] },
   { name: 'ResourcePolicy with a correct Allow (C60)', grants: (c) => resourcePolicy(c, 'Policy', [allowStatement(c)]), expect: [] },
   {
@@ -172,6 +179,13 @@ const BAD: Row[] = [
     stackProps: ENV,
     grants: (c) => permission(c, 'P', { sourceAccount: '222222222222' }),
     expect: [{ rule: 'GrantMismatch', path: METHOD, includes: ['SourceAccount 222222222222', '111111111111'] }],
+  },
+  {
+    name: 'SourceAccount contradicts the account of its own SourceArn, environment-agnostic stack (C29)',
+    grants: (c) => permission(c, 'P', {
+      sourceAccount: '222222222222', sourceArn: `arn:aws:execute-api:us-east-1:111111111111:${c.api.api.ref}/*/GET/items`,
+    }),
+    expect: [{ rule: 'GrantMismatch', path: METHOD, includes: ['SourceAccount 222222222222 contradicts account 111111111111 in its SourceArn'] }],
   },
   {
     name: 'ResourcePolicy: explicit Deny beats a correct Allow (C59); the advice is to remove the Deny, not to add a grant',
