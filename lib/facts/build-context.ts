@@ -101,7 +101,7 @@ export class BuildContext {
 
   /** `crossRegionOf` with this analysis's evaluator: the region a path's SourceArn carries, when not the API's. */
   sourceArnRegion(api: ApiFact, ref: FunctionRef | undefined): Sym | undefined {
-    return crossRegionOf(this.ev, api, ref);
+    return crossRegionOf(this.ev, api, ref, true);
   }
 
   unresolvedPaths(api: ApiFact, route: string, reason: string): InvocationPath[] {
@@ -148,13 +148,15 @@ export function executeApiArn(api: ApiFact, region: Sym | undefined, ...resource
  * The region of the SourceArn Lambda evaluates when API Gateway calls this function, if it is not
  * the API's: semantics.md §2.1 [K-L-APIGW]: a cross-region SourceArn uses the function's region
  * ("must match the region of the function, not the region of the API", C30); the account stays the
- * API's. Only when both regions are known literals and differ: an unknown one (`AWS::Region` of an
- * environment-agnostic stack) is taken to be the API's, as for every same-region function.
+ * API's. Only for a function whose region is a literal; when it equals the API's, undefined. An
+ * unknown API region (`AWS::Region` of an environment-agnostic stack) counts as equal unless
+ * `apiRegionMayBeUnknown`: the expected ARNs carry the function's region then (it is the SourceArn's
+ * wherever the API is), while fix mode keeps writing the API stack's own region token.
  */
-export function crossRegionOf(ev: Evaluator, api: ApiFact, ref: FunctionRef | undefined): Sym | undefined {
+export function crossRegionOf(ev: Evaluator, api: ApiFact, ref: FunctionRef | undefined, apiRegionMayBeUnknown = false): Sym | undefined {
   if (!ref) return undefined;
   const apiRegion = literalOf(api.region);
-  if (!apiRegion) return undefined;
+  if (!apiRegion && !apiRegionMayBeUnknown) return undefined;
   const fnRegion = functionRegion(ev, ref);
   return fnRegion && fnRegion[0] !== apiRegion ? fnRegion : undefined;
 }

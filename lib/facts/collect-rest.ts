@@ -1,5 +1,5 @@
 import { BuildContext, executeApiArn, stageLabel } from './build-context';
-import { reportOddIntegration, reportOddIntegrationType, restUriInvokesLambda } from './integration-type';
+import { reportOddIntegration, reportOddIntegrationType, reportUnsettledUri, restUriInvokesLambda } from './integration-type';
 import { ApiFact, InvocationPath, Site } from './model';
 import { Sym, flat, isAtom, literalOf, renderSym, sampleAtom, sym, symIncludes, symKey } from './value';
 
@@ -22,7 +22,11 @@ export function collectRestMethods(ctx: BuildContext): void {
       continue;
     }
     const uri = ctx.ev.str(integ.Uri, stack);
-    if (!symIncludes(uri, ':lambda:path/')) continue;
+    if (!symIncludes(uri, ':lambda:path/')) {
+      reportUnsettledUri(ctx, uri, integ.Uri, { stack, logicalId: id, resourceType: r.Type, propertyPath: 'Integration.Uri' },
+        () => ctx.api(ctx.ev.str(p.RestApiId, stack), stack, 'REST'));
+      continue;
+    }
     const api = ctx.api(ctx.ev.str(p.RestApiId, stack), stack, 'REST');
     const verb = (ctx.ev.literal(p.HttpMethod, stack) ?? '?').toUpperCase();
     const resourceId = ctx.ev.str(p.ResourceId, stack);

@@ -1,7 +1,7 @@
 import { BuildContext, executeApiArn, stageLabel } from './build-context';
 import type { Res } from './facts';
 import { looksLikeFunctionArn } from './function-ref';
-import { reportOddIntegrationType } from './integration-type';
+import { reportOddIntegrationType, reportUnsettledUri } from './integration-type';
 import { ApiFact, InvocationPath, Site } from './model';
 import { ResourceAtom, Sym, flat, resAtom, resKey, symIncludes } from './value';
 
@@ -29,7 +29,14 @@ export function collectV2Integrations(ctx: BuildContext): void {
       continue;
     }
     const rawUri = ctx.ev.str(p.IntegrationUri, stack);
-    if (!invokesLambda(ctx, rawUri)) continue;
+    if (!invokesLambda(ctx, rawUri)) {
+      // AWS service integrations name their service by IntegrationSubtype and have no IntegrationUri.
+      if (p.IntegrationSubtype === undefined && p.IntegrationUri !== undefined) {
+        reportUnsettledUri(ctx, rawUri, p.IntegrationUri, { stack, logicalId: id, resourceType: r.Type, propertyPath: 'IntegrationUri' },
+          () => ctx.api(ctx.ev.str(p.ApiId, stack), stack, 'HTTP'));
+      }
+      continue;
+    }
     const api = ctx.api(ctx.ev.str(p.ApiId, stack), stack, 'HTTP');
     const routes = routesByIntegration.get(resKey(stack, id, 'Ref')) ?? [];
     if (routes.length === 0) continue;

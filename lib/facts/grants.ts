@@ -142,6 +142,7 @@ function policyStatementGrant(st: any, site: Site, target: ReturnType<typeof par
   let sourceAccount: Sym | undefined;
   const blockers: string[] = [];
   let orgScoped = false;
+  let undecided: string | undefined;
   for (const [op, byKey] of Object.entries<any>(st?.Condition ?? {})) {
     for (const [key, value] of Object.entries<any>(byKey ?? {})) {
       const k = key.toLowerCase();
@@ -150,6 +151,10 @@ function policyStatementGrant(st: any, site: Site, target: ReturnType<typeof par
         sourceArns.push(...ev.strings(value, stack));
       } else if (k === 'aws:sourceaccount' && ['StringEquals', 'StringLike'].includes(baseOp)) {
         sourceAccount = ev.strings(value, stack)[0];
+      } else if (effect === 'Deny' && !neverMet(op, k)) {
+        // A Deny's other conditions may well hold for API Gateway's call (a negated operator matches a key the
+        // call does not carry): the Deny may apply, which is not decided here (rules.md Unverifiable).
+        undecided ??= `${op} ${key}`;
       } else {
         if (k === 'aws:principalorgid') orgScoped = true;
         blockers.push(`Condition ${op} ${key}`);
@@ -170,8 +175,20 @@ function policyStatementGrant(st: any, site: Site, target: ReturnType<typeof par
     sourceAccount,
     blockers,
     orgScoped,
-    condition,
+    condition: condition ?? (undecided === undefined ? undefined : {
+      key: `statement:${site.stack}|${site.logicalId}|${site.propertyPath}`,
+      name: undecided,
+      dependsOn: 'what API Gateway\'s call carries (a negated operator or IfExists matches a key the call does not carry)',
+    }),
   };
+}
+
+/** Keys API Gateway's call to Lambda never carries (§6.4): a positive operator on one is never met. */
+const NEVER_SUPPLIED = new Set(['aws:principalorgid', 'aws:principalorgpaths', 'lambda:functionurlauthtype', 'lambda:eventsourcetoken']);
+
+/** True when a condition entry is certainly false for API Gateway's call (then a Deny under it never applies). */
+function neverMet(op: string, key: string): boolean {
+  return !op.endsWith('IfExists') && !op.includes('Not') && op !== 'Null' && NEVER_SUPPLIED.has(key);
 }
 
 function statementPrincipal(st: any, ev: Evaluator, stack: string): { principal: Principal; text: string } {

@@ -70,8 +70,10 @@ export interface Decision {
   readonly allowed: boolean;
   /** Allow statements that match. */
   readonly allows: readonly IamStatement[];
-  /** Unconditional Deny statements that match (an explicit deny wins). */
+  /** Unconditional Deny statements that match, the boundary's included (an explicit deny wins). */
   readonly denies: readonly IamStatement[];
+  /** Deny statements with a Condition that match the action and resource: whether they apply is not decided here. */
+  readonly conditionalDenies: readonly IamStatement[];
   /** The boundary does not allow it (only when a boundary is known). */
   readonly boundaryBlocks: boolean;
 }

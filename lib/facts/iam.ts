@@ -107,12 +107,15 @@ export class IamFacts {
     const a = action.toLowerCase();
     const applies = (s: IamStatement) => actionMatches(s, a) && resourceCovered(s, resourceMatches);
     const allows = p.statements.filter((s) => s.effect === 'Allow' && applies(s));
-    const denies = p.statements.filter((s) => s.effect === 'Deny' && !s.conditional && applies(s));
+    // A Deny in the permissions boundary denies as one in an identity policy does.
+    const all = p.boundary && 'statements' in p.boundary ? [...p.statements, ...p.boundary.statements] : p.statements;
+    const denies = all.filter((s) => s.effect === 'Deny' && !s.conditional && applies(s));
+    const conditionalDenies = all.filter((s) => s.effect === 'Deny' && s.conditional && applies(s));
     let boundaryBlocks = false;
     if (p.boundary && 'statements' in p.boundary) {
       boundaryBlocks = !p.boundary.statements.some((s) => s.effect === 'Allow' && applies(s));
     }
-    return { allowed: allows.length > 0 && denies.length === 0 && !boundaryBlocks, allows, denies, boundaryBlocks };
+    return { allowed: allows.length > 0 && denies.length === 0 && !boundaryBlocks, allows, denies, conditionalDenies, boundaryBlocks };
   }
 
   /** True when the role's trust policy lets apigateway.amazonaws.com call sts:AssumeRole (semantics.md §0 mode B). */

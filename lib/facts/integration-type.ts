@@ -1,6 +1,6 @@
 import type { BuildContext } from './build-context';
 import { ApiFact, Site, Unknowable } from './model';
-import { symIncludes } from './value';
+import { Sym, literalOf, symIncludes } from './value';
 
 /** Every integration type API Gateway knows (REST `Integration.Type`, HTTP/WebSocket `IntegrationType`). */
 const INTEGRATION_TYPES = ['AWS', 'AWS_PROXY', 'HTTP', 'HTTP_PROXY', 'MOCK'];
@@ -60,6 +60,24 @@ export function reportOddIntegration(ctx: BuildContext, integration: unknown, si
 /** A REST integration URI of the Lambda service (`arn:…:apigateway:…:lambda:path/…`). */
 export function restUriInvokesLambda(ctx: BuildContext, uri: unknown, stack: string): boolean {
   return symIncludes(ctx.ev.str(uri, stack), ':lambda:path/');
+}
+
+/**
+ * An `AWS`/`AWS_PROXY` integration whose URI the templates do not settle (a parameter, an unknown
+ * import) and whose literal parts name no other service's path or action: it may invoke a Lambda
+ * function, so it is reported, not skipped.
+ */
+export function reportUnsettledUri(ctx: BuildContext, uri: Sym, uriExpr: unknown, site: Site, api: () => ApiFact): void {
+  if (literalOf(uri) !== undefined) return;
+  for (let i = 0; i < uri.length; i++) {
+    const p = uri[i];
+    if (typeof p === 'string' && (p.includes(':path/') || p.includes(':action/'))) return; // another service, named literally
+  }
+  push(ctx, api, {
+    site,
+    what: `${site.propertyPath} of ${site.logicalId} is not a literal value (${describe(uriExpr)}), so what it integrates cannot be read`,
+    check: 'if it is a Lambda function\'s invocation URI, check by hand that the function lets apigateway.amazonaws.com invoke it from this API',
+  });
 }
 
 /** The API's other targets are still checked; its grants are no longer judged stale (one may be for this method). */

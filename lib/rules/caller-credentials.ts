@@ -63,8 +63,14 @@ function checkInvocation(facts: Facts, inv: Invocation): RuleFinding[] {
   const out: RuleFinding[] = [];
   const unknown: string[] = [];
   for (const caller of callers) {
-    const missing = refs.map((ref) => ({ ref, decision: iam.decide(caller, 'lambda:InvokeFunction', iam.functionMatcher(ref)) }))
-      .filter((m) => !m.decision.allowed);
+    const decisions = refs.map((ref) => ({ ref, decision: iam.decide(caller, 'lambda:InvokeFunction', iam.functionMatcher(ref)) }));
+    // Allowed, unless a Deny whose condition is not decided here applies to the call.
+    const maybeDenied = decisions.filter((m) => m.decision.allowed && m.decision.conditionalDenies.length);
+    if (maybeDenied.length) {
+      unknown.push(`${caller.kind} ${caller.label} (a Deny with a condition, in `
+        + `${[...new Set(maybeDenied.flatMap((m) => m.decision.conditionalDenies.map(iamStatementLabel)))].join(', ')}, may apply)`);
+    }
+    const missing = decisions.filter((m) => !m.decision.allowed);
     if (!missing.length) continue;
     // A matching explicit Deny decides the call whatever the unreadable policies allow.
     const denied = missing.filter((m) => m.decision.denies.length);
@@ -81,7 +87,7 @@ function checkInvocation(facts: Facts, inv: Invocation): RuleFinding[] {
   if (callers.length === 0) {
     notes.push('no role or user defined in this app has execute-api:Invoke on it, so its callers are outside the app');
   }
-  if (unknown.length) notes.push(`the app-defined callers ${unknown.join(', ')} have policies that cannot be read here`);
+  if (unknown.length) notes.push(`the app-defined callers ${unknown.join(', ')} have policies that cannot be decided here`);
   if (unresolved.length) notes.push(`the invoked function cannot be resolved: ${[...new Set(unresolved)].join('; ')}`);
   if (notes.length) {
     out.push({

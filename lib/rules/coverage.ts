@@ -200,7 +200,7 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
       if (deny) {
         (openIssues ??= []).push(p);
         (openDetails ??= new Set()).add(`an explicit Deny in ${grantName(deny, inv)} matches ${p.label} when its condition `
-          + `${deny.condition!.name} holds, which depends on ${deny.condition!.dependsOn}: check that it does not hold in any deployment of this API`);
+          + `${deny.condition!.name} holds, which depends on ${deny.condition!.dependsOn}: check that it never holds for this API's calls`);
       }
       continue;
     }
@@ -523,10 +523,12 @@ function regionMismatch(c: Sym[], vc: Sym[], inv: Invocation): { why: string; sc
   if (!m) return undefined;
   const fnRegion = literalOf(vc[3]);
   const apiRegion = literalOf(inv.api.region);
-  if (fnRegion === undefined || apiRegion === undefined || fnRegion === apiRegion) return m;
+  // A literal region in the expected ARN of an API whose region is unknown is the function's (crossRegionOf).
+  if (fnRegion === undefined || fnRegion === apiRegion) return m;
+  const where = apiRegion === undefined ? 'whichever region the API is deployed to' : `the function is in another region than the API (${apiRegion})`;
   return {
-    why: `region ${renderSym(c[3])} in the SourceArn is not the function's region ${fnRegion}: the function is in another region `
-      + `than the API (${apiRegion}), and the SourceArn region must be the function's region; the permission itself must be deployed in ${fnRegion}`,
+    why: `region ${renderSym(c[3])} in the SourceArn is not the function's region ${fnRegion}: ${where}, the SourceArn region `
+      + `must be the function's region; the permission itself must be deployed in ${fnRegion}`,
     score: m.score,
   };
 }

@@ -91,6 +91,15 @@ function checkGrant(facts: Facts, inv: Invocation, head: string, site: Site, rol
   const fnAcct = ref.account ? literalOf(ref.account) : undefined;
   const roleAcct = literalOf(role.account);
   const crossAccount = !ref.definedIn && fnAcct !== undefined && roleAcct !== undefined && fnAcct !== roleAcct;
+  if (decision.allowed && !crossAccount && decision.conditionalDenies.length) {
+    // IAM conditions on a Deny (a negated operator matches when API Gateway's call lacks the key) are not decided here.
+    return {
+      kind: 'unverifiable', site,
+      message: `${head} calls ${refLabel(ref)} as role ${role.label}, which is allowed lambda:InvokeFunction, but a Deny with a condition in `
+        + `${decision.conditionalDenies.map(iamStatementLabel).join(', ')} matches that call; whether API Gateway's call meets the `
+        + 'condition is not decided here (a negated operator such as StringNotEquals matches a key the call does not carry). Check it by hand.',
+    };
+  }
   if (decision.allowed && !crossAccount) return undefined;
   if (!decision.denies.length && !decision.boundaryBlocks && resourcePolicyNamesRole(facts, ref, role)) return undefined;
   const target = ref.qualifierLabel ? `the ARN qualified with ':${ref.qualifierLabel}'` : 'the unqualified function ARN';

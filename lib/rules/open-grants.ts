@@ -77,7 +77,8 @@ export function unknownTargetReason(facts: Facts, ref: FunctionRef, p: Invocatio
 
 /** A grant with an unknown function name could be on this qualifier unless it names another one literally. */
 function mayBeOn(g: Grant, ref: FunctionRef): boolean {
-  if (!g.ref) return true;
+  // A name that is wholly a deploy-time value (a parameter) may carry any qualifier (`fn:live`).
+  if (!g.ref || (g.ref.fnKey.startsWith('sym:') && g.ref.qualifierKey === '')) return true;
   const q = g.ref.qualifierKey;
   return q === ref.qualifierKey || (g.ref.qualifierLabel !== '' && g.ref.qualifierLabel.includes('${'));
 }

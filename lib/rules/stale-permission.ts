@@ -20,7 +20,8 @@ export const StalePermission: RuleDefinition = {
     const grants = facts.grants;
     for (let i = 0; i < grants.length; i++) {
       const g = grants[i];
-      if (g.effect !== 'Allow' || g.principal !== 'apigateway' || !g.ref || !g.sourceArns) continue;
+      // A grant whose function is a deploy-time value (a parameter) may be for any reference: not judged.
+      if (g.effect !== 'Allow' || g.principal !== 'apigateway' || !g.ref || !g.sourceArns || g.ref.fnKey.startsWith('sym:')) continue;
       for (let j = 0; j < g.sourceArns.length; j++) {
         const pattern = g.sourceArns[j];
         // The usual id, one atom, is keyed in place (`symKey([atom])`) without building the segment.

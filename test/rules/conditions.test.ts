@@ -161,6 +161,15 @@ describe('resource Conditions and unknown grant targets (templates)', () => {
     for (const words of row.includes ?? []) expect(found[0].message).toContain(words);
   });
 
+  test('a grant whose FunctionName is a parameter may be for an alias, and is not called stale', () => {
+    const aliasUri = { 'Fn::Join': ['', ['arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/', { 'Fn::Join': [':', [FN_ARN, 'live']] }, '/invocations']] };
+    const t = template({ permProps: { FunctionName: { Ref: 'FnName' } } });
+    t.Resources!.Get.Properties!.Integration.Uri = aliasUri;
+    const found = analyzeTemplates([{ key: 'T', template: t, account: '111111111111', region: 'eu-west-1' }]);
+    expect(found.map((f) => `${f.ruleId} ${f.logicalId}`)).toEqual(['ApiGwLambda-Unverifiable Get']);
+    expect(found[0].message).toContain('covers the path if it names Fn:live');
+  });
+
   test('a nested stack\'s condition on a parameter its parent passes is decided, as the parameter\'s value is', () => {
     const child = (env: string) => [
       { key: 'Parent', template: { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'x', Parameters: { Env: env } } } } } },

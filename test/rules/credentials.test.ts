@@ -239,6 +239,34 @@ const BAD: Case[] = [
     }],
   },
   {
+    name: 'a Deny with a condition beside the grant: whether it applies is not decided here → Unverifiable',
+    build: (stack) => {
+      const f = fn(stack, 'Fn');
+      const role = apiGwRole(stack);
+      f.grantInvoke(role);
+      role.addToPolicy(new iam.PolicyStatement({
+        sid: 'OnlyEu', effect: iam.Effect.DENY, actions: ['lambda:*'], resources: ['*'],
+        conditions: { StringNotEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+      }));
+      restWithRole(stack, f, role);
+    },
+    expect: [{ rule: 'ApiGwLambda-Unverifiable', path: ITEMS, level: 'warning', includes: ["a Deny with a condition in AWS::IAM::Policy InvokeRoleDefaultPolicy", "Sid 'OnlyEu'"] }],
+  },
+  {
+    name: 'a Deny in the permissions boundary is an explicit Deny',
+    build: (stack) => {
+      const f = fn(stack, 'Fn');
+      const boundary = new iam.ManagedPolicy(stack, 'Boundary', { statements: [
+        new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }),
+        new iam.PolicyStatement({ sid: 'NoLambda', effect: iam.Effect.DENY, actions: ['lambda:InvokeFunction'], resources: ['*'] }),
+      ] });
+      const role = new iam.Role(stack, 'InvokeRole', { assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'), permissionsBoundary: boundary });
+      f.grantInvoke(role);
+      restWithRole(stack, f, role);
+    },
+    expect: [{ rule: RULE, path: ITEMS, level: 'error', includes: ['explicit Deny in', "Sid 'NoLambda'", 'Remove or narrow that Deny statement'] }],
+  },
+  {
     name: 'explicit Deny on an alias-qualified call whose role is granted the unqualified ARN only: the Deny is the cause',
     build: (stack) => {
       const f = fn(stack, 'Fn');

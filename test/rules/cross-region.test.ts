@@ -2,8 +2,9 @@
  * Functions in another region than the API (semantics.md §2.1 [K-L-APIGW], §7.6.13, C30): the
  * SourceArn Lambda evaluates carries the function's region, "not the region of the API", and the
  * API's account. The CDK writes the API stack's region there (`_isStackAccount` compares only the
- * account), so its own permission does not cover the call. Only literal regions that differ count:
- * an unknown region (an environment-agnostic stack) is taken to be the API's, as before.
+ * account), so its own permission does not cover the call. Only a literal function region counts;
+ * with the API's region unknown (an environment-agnostic stack) the SourceArn must still carry it, so
+ * a `${AWS::Region}` may match and another literal region never does.
  */
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -235,7 +236,10 @@ const TEMPLATE_ROWS: TemplateRow[] = [
     region: API_REGION, rule: 'ApiGwLambda-SourceArnMismatch', includes: [WORDING, `arn:aws:execute-api:${FN_REGION}:${ACCOUNT}:`] },
   { name: 'function in another region, no permission: the suggested SourceArn has the function\'s region', template: apiTemplate(ORDERS_ARN),
     region: API_REGION, rule: 'ApiGwLambda-MissingPermission', includes: [`SourceArn arn:aws:execute-api:${FN_REGION}:${ACCOUNT}:`] },
-  { name: 'environment-agnostic template: the regions cannot be compared, nothing new is reported', template: apiTemplate(ORDERS_ARN, sub('${AWS::Region}')) },
+  { name: 'environment-agnostic template, SourceArn with ${AWS::Region}: it may be the function\'s region, nothing is reported', template: apiTemplate(ORDERS_ARN, sub('${AWS::Region}')) },
+  { name: 'environment-agnostic template, SourceArn with a literal region other than the function\'s: it never matches, wherever the API is',
+    template: apiTemplate(ORDERS_ARN, sub(API_REGION)), rule: 'ApiGwLambda-SourceArnMismatch',
+    includes: [`is not the function's region ${FN_REGION}: whichever region the API is deployed to`] },
   { name: 'same region, SourceArn with ${AWS::Region}', template: apiTemplate(`arn:aws:lambda:${API_REGION}:${ACCOUNT}:function:orders`, sub('${AWS::Region}')),
     region: API_REGION },
 ];

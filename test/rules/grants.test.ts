@@ -83,7 +83,20 @@ function allowStatement(c: Ctx, extra: object = {}): object {
 
 const ENV = { env: { account: '111111111111', region: 'eu-west-1' } };
 
+/** A Deny for API Gateway on the function (add a Condition to scope it). */
+function denyAll(c: Ctx): Record<string, unknown> {
+  return { Sid: 'NoApiGw', Effect: 'Deny', Principal: { Service: APIGW }, Action: 'lambda:InvokeFunction', Resource: c.fn.functionArn };
+}
+
 const GOOD: Row[] = [
+  {
+    name: 'ResourcePolicy Deny whose condition API Gateway never meets (StringEquals aws:PrincipalOrgID) beside a correct Allow',
+    grants: (c) => resourcePolicy(c, 'Policy', [
+      allowStatement(c),
+      { ...denyAll(c), Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdef1234' } } },
+    ]),
+    expect: [],
+  },
   { name: 'exact SourceArn (C01)', grants: (c) => permission(c, 'P', { sourceArn: c.api.arn('prod/GET/items') }), expect: [] },
   { name: 'broad api/* SourceArn (C15)', grants: (c) => permission(c, 'P', { sourceArn: c.api.arn('*') }), expect: [] },
   { name: 'action lambda:* (C24)', grants: (c) => permission(c, 'P', { action: 'lambda:*' }), expect: [] },
@@ -214,6 +227,22 @@ const BAD: Row[] = [
       allowStatement(c, { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdef1234' } } }),
     ]),
     expect: [{ rule: 'GrantMismatch', path: METHOD, includes: ['aws:PrincipalOrgID'] }],
+  },
+  {
+    name: 'ResourcePolicy Deny with a negated condition beside a correct Allow: it may apply (StringNotEquals matches a missing key)',
+    grants: (c) => resourcePolicy(c, 'Policy', [
+      allowStatement(c),
+      { ...denyAll(c), Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdef1234' } } },
+    ]),
+    expect: [{ rule: 'Unverifiable', path: METHOD, includes: ['explicit Deny in Policy', 'StringNotEquals aws:PrincipalOrgID', 'never holds for this API\'s calls'] }],
+  },
+  {
+    name: 'ResourcePolicy Deny with ArnNotLike on the SourceArn beside a correct Allow: not decided, so a warning',
+    grants: (c) => resourcePolicy(c, 'Policy', [
+      allowStatement(c),
+      { ...denyAll(c), Condition: { ArnNotLike: { 'AWS:SourceArn': c.api.arn('*') } } },
+    ]),
+    expect: [{ rule: 'Unverifiable', path: METHOD, includes: ['ArnNotLike AWS:SourceArn'] }],
   },
   // Step 4: SourceArnMismatch.
   {

@@ -33,8 +33,8 @@ function rest(integration: unknown): CfnTemplate {
   };
 }
 
-/** HTTP API `GET /items` whose integration has `IntegrationType` `type` (omitted when undefined). */
-function http(type: unknown): CfnTemplate {
+/** HTTP API `GET /items` whose integration has `IntegrationType` `type` (omitted when undefined) and `IntegrationUri` `uri`. */
+function http(type: unknown, uri: unknown = { 'Fn::GetAtt': ['Fn', 'Arn'] }): CfnTemplate {
   return {
     Parameters: { TypeP: { Type: 'String' } },
     Resources: {
@@ -42,7 +42,7 @@ function http(type: unknown): CfnTemplate {
       Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'api', ProtocolType: 'HTTP' } },
       Integ: {
         Type: 'AWS::ApiGatewayV2::Integration',
-        Properties: { ApiId: { Ref: 'Api' }, IntegrationUri: { 'Fn::GetAtt': ['Fn', 'Arn'] }, PayloadFormatVersion: '2.0', ...(type === undefined ? {} : { IntegrationType: type }) },
+        Properties: { ApiId: { Ref: 'Api' }, IntegrationUri: uri, PayloadFormatVersion: '2.0', ...(type === undefined ? {} : { IntegrationType: type }) },
       },
       Route: { Type: 'AWS::ApiGatewayV2::Route', Properties: { ApiId: { Ref: 'Api' }, RouteKey: 'GET /items', Target: { 'Fn::Join': ['', ['integrations/', { Ref: 'Integ' }]] } } },
       Stage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ApiId: { Ref: 'Api' }, StageName: '$default', AutoDeploy: true } },
@@ -72,7 +72,15 @@ const ROWS: Row[] = [
     includes: ['Integration of Get is computed by Fn::If'] },
   { name: 'HTTP IntegrationType in lower case', t: http('aws_proxy'), on: 'Integ', includes: ["IntegrationType of Integ is 'aws_proxy'"] },
   { name: 'HTTP IntegrationType from a parameter', t: http({ Ref: 'TypeP' }), on: 'Integ', includes: ['IntegrationType of Integ is not a literal value (Ref)'] },
+  { name: 'REST Integration.Uri from a parameter', t: rest({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: { Ref: 'TypeP' } }), on: 'Get',
+    includes: ['Integration.Uri of Get is not a literal value (Ref)'] },
+  { name: 'HTTP IntegrationUri from a parameter', t: http('AWS_PROXY', { Ref: 'TypeP' }), on: 'Integ',
+    includes: ['IntegrationUri of Integ is not a literal value (Ref)'] },
   // Not Lambda integrations: nothing to say.
+  { name: 'REST AWS integration to S3, a token in its path', on: 'Get', t: rest({
+    Type: 'AWS', IntegrationHttpMethod: 'GET',
+    Uri: { 'Fn::Join': ['', ['arn:aws:apigateway:', { Ref: 'AWS::Region' }, ':s3:path/', { Ref: 'TypeP' }, '/key']] },
+  }) },
   { name: 'REST MOCK integration', t: rest({ Type: 'MOCK' }), on: 'Get' },
   { name: 'REST HTTP_PROXY integration', t: rest({ Type: 'HTTP_PROXY', IntegrationHttpMethod: 'GET', Uri: 'https://example.com' }), on: 'Get' },
   { name: 'REST type from a parameter, URI not Lambda', t: rest({ Type: { Ref: 'TypeP' }, Uri: 'https://example.com' }), on: 'Get' },
