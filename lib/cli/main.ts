@@ -69,7 +69,7 @@ export function main(argv: readonly string[], io: CliIo = { stdout: process.stdo
     const toFile = opts.output !== undefined;
     // Colour only for people: a TTY, not a file, and never with NO_COLOR (https://no-color.org).
     const color = !env.NO_COLOR && (opts.color ?? (!toFile && !!io.stdout.isTTY));
-    const report = opts.format === 'json' ? renderJson(findings)
+    const report = opts.format === 'json' ? renderJson(findings, suppressed)
       : opts.format === 'sarif' ? renderSarif(findings, { lineOf: resourceLineFinder(input.files), suppressed })
         : renderText(findings, facts, { color, acknowledged: suppressed.length });
     if (toFile) {

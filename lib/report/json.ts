@@ -1,4 +1,5 @@
 import { Finding } from '../engine';
+import type { SuppressedFinding } from './sarif';
 
 /** One finding in the CLI's JSON output (a stable, documented shape: add fields, never rename). */
 export interface JsonFinding {
@@ -13,9 +14,23 @@ export interface JsonFinding {
   readonly propertyPath?: string;
 }
 
-/** `{ "findings": [ … ] }` in the engine's stable order (stack, logical id, rule id, message). */
-export function renderJson(findings: readonly Finding[]): string {
-  const out: JsonFinding[] = findings.map((f) => ({
+/** A finding an acknowledgement silenced, with the acknowledgement's reason. */
+export interface JsonAcknowledgedFinding extends JsonFinding {
+  readonly reason: string;
+}
+
+/**
+ * `{ "findings": [ … ], "acknowledged": [ … ] }` in the engine's stable order (stack, logical id, rule
+ * id, message): acknowledged findings are listed apart, with their reason, never dropped in silence.
+ */
+export function renderJson(findings: readonly Finding[], acknowledged: readonly SuppressedFinding[] = []): string {
+  const out: JsonFinding[] = findings.map(jsonFinding);
+  const acked: JsonAcknowledgedFinding[] = acknowledged.map(({ finding, reason }) => ({ ...jsonFinding(finding), reason }));
+  return `${JSON.stringify({ findings: out, acknowledged: acked }, undefined, 2)}\n`;
+}
+
+function jsonFinding(f: Finding): JsonFinding {
+  return {
     ruleId: f.ruleId,
     severity: f.severity,
     message: f.message,
@@ -23,6 +38,5 @@ export function renderJson(findings: readonly Finding[]): string {
     logicalId: f.logicalId,
     ...(f.constructPath ? { constructPath: f.constructPath } : {}),
     ...(f.propertyPath ? { propertyPath: f.propertyPath } : {}),
-  }));
-  return `${JSON.stringify({ findings: out }, undefined, 2)}\n`;
+  };
 }

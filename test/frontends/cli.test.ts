@@ -130,7 +130,8 @@ describe('formats', () => {
     const r = run(['--format', 'json', 'warn.json', 'bad.json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['findings']);
+    expect(Object.keys(out)).toEqual(['findings', 'acknowledged']);
+    expect(out.acknowledged).toEqual([]);
     expect(out.findings).toEqual([
       {
         ruleId: 'ApiGwLambda-MissingPermission', severity: 'error', message: expect.stringMatching(/^REST method GET \/ of API Api invokes Fn/),
@@ -220,6 +221,13 @@ describe('formats', () => {
       const log = JSON.parse(r.stdout);
       expect(validate(log)).toBe(true);
       expect(log.runs[0].results.map((x: any) => x.suppressions)).toEqual([[{ kind: 'inSource', justification: 'granted elsewhere' }]]);
+    });
+
+    test('JSON lists acknowledged findings apart, with their reason', () => {
+      write('acked.json', withMetadata(BAD, 'Get', { 'cdk-apigw-lambda-permissions': { acknowledge: [{ id: 'ApiGwLambda-MissingPermission', reason: 'granted elsewhere' }] } }));
+      const out = JSON.parse(run(['--format', 'json', 'acked.json']).stdout);
+      expect(out.findings).toEqual([]);
+      expect(out.acknowledged.map((f: any) => [f.ruleId, f.logicalId, f.reason])).toEqual([['ApiGwLambda-MissingPermission', 'Get', 'granted elsewhere']]);
     });
   });
 
