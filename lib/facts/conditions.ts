@@ -59,6 +59,15 @@ export function impliedConditions(ev: Evaluator, stack: string, r: CfnResourceJs
   return c.implied(stack, { Condition: name }, 0);
 }
 
+/**
+ * The value of a named condition of a stack when the templates settle it (an `Fn::If` then takes
+ * that branch); undefined when they do not, or the stack has no such condition.
+ */
+export function decidedCondition(ev: Evaluator, name: string, stack: string): boolean | undefined {
+  if (ev.stack(stack)?.template.Conditions?.[name] === undefined) return undefined;
+  return conditionsOf(ev).value(name, stack);
+}
+
 const byEvaluator = new WeakMap<Evaluator, Conditions>();
 
 function conditionsOf(ev: Evaluator): Conditions {
@@ -73,6 +82,10 @@ class Conditions {
   private readonly open = new Map<string, OpenCondition>();
 
   constructor(private readonly ev: Evaluator) {}
+
+  value(name: string, stack: string): boolean | undefined {
+    return this.named(name, stack, 0).value;
+  }
 
   resource(name: string, stack: string): OpenCondition | typeof ABSENT | undefined {
     const d = this.named(name, stack, 0);

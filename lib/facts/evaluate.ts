@@ -1,3 +1,4 @@
+import { decidedCondition } from './conditions';
 import { CROSS_STACK_REF, CfnResourceJson, StackTemplate } from './template';
 import {
   Sym, addToSym, beginSym, endSym, joinSym, literalOf, opaqueAtom, pseudoAtom, resAtom, splitSym, sym,
@@ -160,8 +161,11 @@ export class Evaluator {
         return this.strShared(v, stack, d);
       }
       case 'Fn::If': {
-        // Both branches may deploy; only a value both agree on is known.
-        const [, a, b] = arg as any[];
+        const [cond, a, b] = arg as any[];
+        // A condition the templates settle picks its branch (unless that branch removes the property).
+        const decided = typeof cond === 'string' ? decidedCondition(this, cond, stack) : undefined;
+        if (decided !== undefined && !isNoValue(decided ? a : b)) return this.str(decided ? a : b, stack, d);
+        // Otherwise both branches may deploy; only a value both agree on is known.
         // `If [c, X, NoValue]` (SAM emits it inside bodies): when the property exists its value is X.
         if (isNoValue(b)) return this.str(a, stack, d);
         if (isNoValue(a)) return this.str(b, stack, d);

@@ -96,6 +96,13 @@ const ROWS: Row[] = [
   { name: 'Fn::Or with a true operand is true, whatever the parameter', t: template({ perm: 'ProdOrAlways' }) },
   { name: 'a region condition in a stack of another region is false', t: template({ perm: 'InUsEast1' }), rules: ['MissingPermission'] },
   { name: 'literal text that differs is false whatever the parameter', t: template({ perm: 'ProdPrefix' }), rules: ['MissingPermission'] },
+  // An Fn::If on a settled condition takes its branch.
+  { name: 'SourceArn Fn::If on a true condition: its first branch covers',
+    t: template({ permProps: { SourceArn: { 'Fn::If': ['Always', ARN('prod/GET/items'), ARN('dev/GET/items')] } } }) },
+  { name: 'SourceArn Fn::If on a false condition: its second branch, another stage',
+    t: template({ permProps: { SourceArn: { 'Fn::If': ['Never', ARN('prod/GET/items'), ARN('dev/GET/items')] } } }), rules: ['SourceArnMismatch'] },
+  { name: 'SourceArn Fn::If on a parameter condition: either may deploy',
+    t: template({ permProps: { SourceArn: { 'Fn::If': ['IsProd', ARN('prod/GET/items'), ARN('dev/GET/items')] } } }), rules: ['Unverifiable'] },
   // Conditions that the templates do not settle.
   { name: 'the only permission depends on a parameter (even one with a Default)', t: template({ perm: 'IsProd' }),
     rules: ['Unverifiable'], includes: ['Perm covers the path but is created only when its condition IsProd holds', 'parameter Env'] },
