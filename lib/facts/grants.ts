@@ -5,6 +5,7 @@ import { Evaluator } from './evaluate';
 import { PhysicalNames, parseFunctionRef } from './function-ref';
 import { Grant, Principal, Site } from './model';
 import { actionInvokes, classifyPrincipal, principalValues } from './policy-terms';
+import { isIntrinsicKey } from './template';
 import { Sym, renderSym } from './value';
 
 const APIGW = 'apigateway.amazonaws.com';
@@ -117,7 +118,7 @@ export function statementLabel(ev: Evaluator, g: Grant): string {
 /** The statements of a policy document (object or JSON text); undefined when it cannot be read statically. */
 function statements(doc: any, ev: Evaluator, stack: string): any[] | undefined {
   let d = doc;
-  if (typeof d === 'string' || (d && typeof d === 'object' && Object.keys(d).some((k) => k.startsWith('Fn::') || k === 'Ref'))) {
+  if (typeof d === 'string' || (d && typeof d === 'object' && Object.keys(d).some(isIntrinsicKey))) {
     const lit = ev.literal(d, stack);
     try {
       d = lit !== undefined ? JSON.parse(lit) : undefined;

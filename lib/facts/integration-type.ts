@@ -1,5 +1,6 @@
 import type { BuildContext } from './build-context';
 import { ApiFact, Site, Unknowable } from './model';
+import { isIntrinsicKey } from './template';
 import { Sym, literalOf, symIncludes } from './value';
 
 /** Every integration type API Gateway knows (REST `Integration.Type`, HTTP/WebSocket `IntegrationType`). */
@@ -83,10 +84,6 @@ export function reportUnsettledUri(ctx: BuildContext, uri: Sym, uriExpr: unknown
 /** The API's other targets are still checked; its grants are no longer judged stale (one may be for this method). */
 function push(ctx: BuildContext, api: () => ApiFact, u: Omit<Unknowable, 'apiKey'>): void {
   ctx.facts.unknowables.push({ ...u, apiKey: api().key });
-}
-
-function isIntrinsicKey(k: string): boolean {
-  return k === 'Ref' || k.startsWith('Fn::');
 }
 
 function describe(v: unknown): string {

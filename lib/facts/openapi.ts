@@ -1,4 +1,5 @@
 import type * as Yaml from 'yaml';
+import { isIntrinsicKey } from './template';
 
 /** An operation of an OpenAPI body that carries an `x-amazon-apigateway-integration`. */
 export interface OpenApiOperation {
@@ -32,7 +33,7 @@ export function bodyObject(body: any): Record<string, any> | undefined {
   if (typeof body === 'string') return parseDocument(body);
   if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const keys = Object.keys(body);
-  if (keys.length !== 1 || !(keys[0].startsWith('Fn::') || keys[0] === 'Ref')) return body;
+  if (keys.length !== 1 || !isIntrinsicKey(keys[0])) return body;
   const sub = asSub(body);
   if (!sub) return undefined;
   const doc = parseDocument(sub.template);

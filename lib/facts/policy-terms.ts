@@ -1,5 +1,6 @@
 import { Evaluator } from './evaluate';
 import { Principal } from './model';
+import { isIntrinsicKey } from './template';
 import { renderSym } from './value';
 
 /** IAM policy vocabulary shared by resource policies (grants.ts) and identity policies (iam*.ts). */
@@ -16,7 +17,7 @@ export function classifyPrincipal(text: string): Principal {
 export function principalValues(p: any, ev: Evaluator, stack: string): string[] {
   if (p === undefined || p === null) return [];
   if (typeof p === 'string') return [p];
-  if (typeof p === 'object' && !Array.isArray(p) && !Object.keys(p).some((k) => k.startsWith('Fn::') || k === 'Ref')) {
+  if (typeof p === 'object' && !Array.isArray(p) && !Object.keys(p).some(isIntrinsicKey)) {
     return Object.values(p).flatMap((v) => ev.strings(v, stack).map(renderSym));
   }
   return ev.strings(p, stack).map(renderSym);

@@ -51,3 +51,8 @@ export interface CfnResourceJson {
  * Shape: `{ "Fn::X-StackRef": [stackKey, logicalId, attribute] }` (attribute `Ref` for a Ref).
  */
 export const CROSS_STACK_REF = 'Fn::X-StackRef';
+
+/** True for the key of an intrinsic function object (`Ref`, `Fn::…`). */
+export function isIntrinsicKey(k: string): boolean {
+  return k === 'Ref' || k.startsWith('Fn::');
+}
