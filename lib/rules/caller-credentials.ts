@@ -3,7 +3,7 @@ import { apiArnOf } from '../facts/build-context';
 import { FunctionRef, refLabel } from '../facts/function-ref';
 import { Decision, IamPrincipal, IamStatement, iamArnMatch, iamFacts, iamStatementLabel } from '../facts/iam';
 import { Invocation } from '../facts/model';
-import { credentialsSite, groupByRef } from './credentials-role-cannot-invoke';
+import { credentialsSite, groupByRef, roleGrantPlan } from './credentials-role-cannot-invoke';
 import { listPaths } from './coverage';
 import { RuleDefinition, RuleFinding } from './rule';
 
@@ -129,11 +129,6 @@ function missingGrant(inv: Invocation, site: RuleFinding['site'], head: string, 
     message: `${head}, and ${caller.kind} ${caller.label} may call it (execute-api:Invoke) but is not allowed lambda:InvokeFunction `
       + `on ${refLabel(ref)} (${target}${decision.boundaryBlocks ? `; its permissions boundary does not allow it` : ''}); its requests fail `
       + `with "Invalid permissions on Lambda function" (${ISSUE}; ${listPaths(inv.paths, 3)}). Fix: ${how}.`,
-    fix: caller.kind === 'role' && !granted
-      ? {
-        kind: 'grant-role', invocation: inv, ref, paths: inv.paths, role: caller.site,
-        stillBlockedBy: decision.boundaryBlocks ? 'the role\'s permissions boundary' : undefined,
-      }
-      : undefined,
+    fix: caller.kind === 'role' ? roleGrantPlan(decision, inv, ref, inv.paths, caller.site) : undefined,
   };
 }

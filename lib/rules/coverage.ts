@@ -6,7 +6,7 @@ import { ApiFact, Grant, Invocation, InvocationPath } from '../facts/model';
 import { OpaqueAtom, SampleAtom, Sym, isAtom, literalOf, renderSym, splitSym, sym, symKey } from '../facts/value';
 import { GrantIndex, grantIndex, grantsWhere, pathApiKey } from './grant-index';
 import { grantName } from './grant-name';
-import { conditionReason, existsWith, hasUnknownTargets, unknownTargetReason } from './open-grants';
+import { conditionReason, denyConditionReason, existsWith, hasUnknownTargets, unknownTargetReason } from './open-grants';
 
 /** The four precedence steps of rules.md plus "cannot decide". */
 export type CoverageRule = 'MissingPermission' | 'QualifierMismatch' | 'GrantMismatch' | 'SourceArnMismatch' | 'Unverifiable';
@@ -199,8 +199,7 @@ function checkReference(facts: Facts, inv: Invocation, ref: FunctionRef, paths: 
     if (coveredBy(candidates, u, p, inv)) {
       if (deny) {
         (openIssues ??= []).push(p);
-        (openDetails ??= new Set()).add(`an explicit Deny in ${grantName(deny, inv)} matches ${p.label} when its condition `
-          + `${deny.condition!.name} holds, which depends on ${deny.condition!.dependsOn}: check that it never holds for this API's calls`);
+        (openDetails ??= new Set()).add(denyConditionReason(deny, inv, p));
       }
       continue;
     }
@@ -266,7 +265,7 @@ function coveredBy(candidates: readonly Grant[], usable: Usable, p: InvocationPa
   const set = usable.set;
   for (let i = 0; i < candidates.length; i++) {
     const g = candidates[i];
-    if ((set ? set.has(g) : usableAlone(g)) && (g.condition === undefined || existsWith(g, inv)) && covers(g, p)) return true;
+    if ((set ? set.has(g) : usableAlone(g)) && existsWith(g, inv) && covers(g, p)) return true;
   }
   return false;
 }

@@ -149,10 +149,7 @@ function checkGrant(facts: Facts, inv: Invocation, head: string, site: Site, rol
     message: `${head} calls ${refLabel(ref)} as role ${role.label}, but the role is not allowed lambda:InvokeFunction on ${target}`
       + `${why.length ? ` (${why.join('; ')})` : ''} (${listPaths(paths, 3)}). API Gateway calls Lambda as this role, so calls fail with `
       + `"Invalid permissions on Lambda function".${cdkNote} Fix: ${grantHint}.`,
-    fix: granted ? undefined : {
-      kind: 'grant-role', invocation: inv, ref, paths, role: role.site,
-      stillBlockedBy: decision.boundaryBlocks ? 'the role\'s permissions boundary' : undefined,
-    },
+    fix: roleGrantPlan(decision, inv, ref, paths, role.site),
   };
 }
 
@@ -212,6 +209,20 @@ interface Group {
 }
 
 /** Paths grouped by invoked reference (stage variables may select different ones per stage). */
+/**
+ * The fix plan for a role that may not invoke `ref`: grant it, unless it is granted already (then only
+ * its permissions boundary is left, which fix mode never edits). With a blocking boundary the grant is
+ * still needed, but does not fix the call alone.
+ */
+export function roleGrantPlan(decision: Decision, inv: Invocation, ref: FunctionRef, paths: readonly InvocationPath[],
+  role: Site | undefined): FixPlan | undefined {
+  if (decision.allows.length > 0) return undefined;
+  return {
+    kind: 'grant-role', invocation: inv, ref, paths, role,
+    stillBlockedBy: decision.boundaryBlocks ? 'the role\'s permissions boundary' : undefined,
+  };
+}
+
 export function groupByRef(paths: readonly InvocationPath[]): Group[] {
   const groups = new Map<string, { ref?: FunctionRef; unresolved?: string; paths: InvocationPath[] }>();
   for (const p of paths) {

@@ -30,6 +30,13 @@ export function conditionReason(g: Grant, inv: Invocation): string {
     + `or give the method, route or authorizer the same condition as ${name}`;
 }
 
+/** Why a Deny under an open Condition (the resource's or its statement's) leaves a covered path undecided. */
+export function denyConditionReason(deny: Grant, inv: Invocation, p: InvocationPath): string {
+  const c = deny.condition!;
+  return `an explicit Deny in ${grantName(deny, inv)} matches ${p.label} when its condition ${c.name} holds, which depends on `
+    + `${c.dependsOn}: check that it never holds for this API's calls`;
+}
+
 /**
  * Allow statements for API Gateway whose function cannot be named statically (a FunctionName that is a
  * parameter, an unknown import…): they may be for any function. Indexed by API as grants on one
